@@ -1,0 +1,89 @@
+import * as Comlink from 'comlink';
+import { probeCapabilities } from '../env.ts';
+import { EdgeflowError } from '../errors.ts';
+import { selectBackend } from '../runtime/select-backend.ts';
+import type { BackendRequest, JobProfile, RuntimeReport } from '../runtime/types.ts';
+import { installEdgeflowThrowHandler } from './comlink-errors.ts';
+
+/** Settings the main thread hands each lab worker when it starts. */
+export interface LabWorkerSettings {
+  backend: BackendRequest;
+  /** Index of this worker in the pool, for names and logs. */
+  index: number;
+}
+
+/**
+ * Per-worker state shared by the API's parts. Each part of the worker API (datasets, registry,
+ * training) is a factory `(context) => methods` in its own file, composed below.
+ */
+export interface LabWorkerContext {
+  readonly settings: LabWorkerSettings;
+  /** Activates the configured backend for a job (probing once for 'auto') and reports it. */
+  ensureBackend(job: JobProfile, options?: { reprobe?: boolean }): Promise<RuntimeReport>;
+}
+
+function createRuntimeMethods(context: LabWorkerContext) {
+  return {
+    /** Round trip, for liveness checks. */
+    ping(): 'pong' {
+      return 'pong';
+    },
+    /** The backend this worker uses for `job` (default dense training), choosing it if needed. */
+    runtime(options: { job?: JobProfile; reprobe?: boolean } = {}): Promise<RuntimeReport> {
+      return context.ensureBackend(options.job ?? 'dense-train', { reprobe: options.reprobe === true });
+    },
+    /** The capability report as seen inside this worker. */
+    capabilities() {
+      return probeCapabilities();
+    },
+    /** Throws an `EdgeflowError` with the given code: lets an app check its error plumbing end to end. */
+    raise(code: EdgeflowError['code'], message: string): never {
+      throw new EdgeflowError(code, message, { details: { worker: context.settings.index } });
+    },
+  };
+}
+
+/** Creates the object a lab worker exposes over comlink. Everything it returns is structured-cloneable. */
+export function createLabWorkerApi() {
+  let settings: LabWorkerSettings = { backend: 'auto', index: 0 };
+  const reports = new Map<JobProfile, RuntimeReport>();
+
+  const context: LabWorkerContext = {
+    get settings() {
+      return settings;
+    },
+    async ensureBackend(job, options = {}) {
+      const known = reports.get(job);
+      if (known && !options.reprobe) {
+        // Another job may have switched the active backend since; switching back is cheap.
+        const again = await selectBackend({ backend: known.backend, job });
+        return { ...known, capabilities: again.capabilities };
+      }
+      const report = await selectBackend({
+        backend: settings.backend,
+        job,
+        reprobe: options.reprobe === true,
+      });
+      reports.set(job, report);
+      return report;
+    },
+  };
+
+  return {
+    /** Applies the pool's settings; the first call every worker receives. */
+    configure(next: LabWorkerSettings): void {
+      settings = { ...next };
+      reports.clear();
+    },
+    ...createRuntimeMethods(context),
+  };
+}
+
+/** The API a lab worker exposes; the main thread sees it through `Comlink.Remote`. */
+export type LabWorkerApi = ReturnType<typeof createLabWorkerApi>;
+
+/** Exposes the lab API on this worker's global scope. Call once from the worker entry. */
+export function exposeLabWorker(): void {
+  installEdgeflowThrowHandler();
+  Comlink.expose(createLabWorkerApi());
+}

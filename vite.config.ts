@@ -1,0 +1,94 @@
+import { fileURLToPath } from 'node:url';
+import { playwright } from '@vitest/browser-playwright';
+import { defineConfig } from 'vitest/config';
+import { CHROMIUM_ARGS, findChromium } from './scripts/chromium.mjs';
+
+const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
+
+/** Cross-origin isolation: lets the WASM backend use threads (SharedArrayBuffer). */
+const isolationHeaders = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
+// The demo and the tests import the package by its public name; during development that name
+// resolves to the sources, so the demo can only use what the package exports.
+const chromiumPath = findChromium();
+
+const alias = [
+  { find: /^edgeflow\/data$/, replacement: here('./src/data/index.ts') },
+  { find: /^edgeflow\/registry$/, replacement: here('./src/registry/index.ts') },
+  { find: /^edgeflow\/monitor$/, replacement: here('./src/monitor/index.ts') },
+  { find: /^edgeflow\/telemetry$/, replacement: here('./src/telemetry/index.ts') },
+  { find: /^edgeflow\/edge$/, replacement: here('./src/edge/index.ts') },
+  { find: /^edgeflow\/worker$/, replacement: here('./workers/lab.worker.ts') },
+  { find: /^edgeflow$/, replacement: here('./src/index.ts') },
+];
+
+export default defineConfig({
+  root: here('./demo'),
+  publicDir: false,
+  resolve: { alias },
+  server: { headers: isolationHeaders },
+  preview: { headers: isolationHeaders },
+  worker: { format: 'es' },
+  build: { outDir: here('./demo-dist'), emptyOutDir: true, target: 'es2022' },
+  // Pre-bundle the heavy dependencies up front: discovering them later (inside a worker) makes Vite
+  // re-optimise and reload mid-test.
+  optimizeDeps: {
+    include: [
+      '@tensorflow/tfjs',
+      '@tensorflow/tfjs-backend-webgpu',
+      '@tensorflow/tfjs-backend-wasm',
+      'comlink',
+      'idb',
+      'zod',
+    ],
+  },
+  test: {
+    root: here('.'),
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          root: here('.'),
+          include: ['test/unit/**/*.test.ts'],
+          environment: 'node',
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'browser',
+          root: here('.'),
+          include: ['test/browser/**/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          browser: {
+            enabled: true,
+            headless: true,
+            provider: playwright({
+              launchOptions: {
+                ...(chromiumPath ? { executablePath: chromiumPath } : {}),
+                args: CHROMIUM_ARGS,
+              },
+            }),
+            instances: [{ browser: 'chromium' }],
+          },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          root: here('.'),
+          include: ['test/e2e/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
+        },
+      },
+    ],
+  },
+});
