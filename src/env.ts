@@ -148,11 +148,11 @@ function probeWebGl(): Capabilities['webgl'] {
   }
 }
 
-// The smallest module that uses a SIMD instruction (v128.const + drop); it validates only where
-// the engine supports WASM SIMD.
+// The smallest module that uses a SIMD type: one function returning `v128.const 0`. It validates
+// only where the engine supports WASM SIMD.
 const SIMD_PROBE = new Uint8Array([
-  0, 97, 115, 109, 1, 0, 0, 0, 1, 4, 1, 96, 0, 0, 3, 2, 1, 0, 10, 22, 1, 20, 0, 253, 12, 0, 0, 0, 0, 0, 0, 0,
-  0, 0, 0, 0, 0, 0, 0, 0, 0, 26, 11,
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 22, 1, 20, 0, 253, 12, 0, 0, 0, 0, 0, 0, 0, 0,
+  0, 0, 0, 0, 0, 0, 0, 0, 11,
 ]);
 
 function probeWasm(): Capabilities['wasm'] {

@@ -39,6 +39,7 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
   return {
     workerCount: count,
     runtime: ({ worker = 0, ...rest } = {}) => pool.call(worker, (w) => w.runtime(rest)),
+    measureBackends: (shape) => pool.call(0, (w) => w.measureBackends(shape)),
     capabilities: (worker = 0) => pool.call(worker, (w) => w.capabilities()),
     terminateWorker: (index) => pool.terminate(index),
     async dispose() {

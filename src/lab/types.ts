@@ -1,5 +1,6 @@
 import type { Capabilities } from '../env.ts';
-import type { BackendRequest, JobProfile, RuntimeReport } from '../runtime/types.ts';
+import type { ProbeShape } from '../runtime/probe.ts';
+import type { BackendRequest, JobProfile, ProbeFigure, RuntimeReport } from '../runtime/types.ts';
 
 /** Options for `createLab`. */
 export interface LabOptions {
@@ -20,6 +21,11 @@ export interface Lab {
    * backend, reason, adapter, probe figures and capabilities.
    */
   runtime(options?: { job?: JobProfile; reprobe?: boolean; worker?: number }): Promise<RuntimeReport>;
+  /**
+   * Measures dense-training throughput of a model of `shape` on every backend, inside worker 0
+   * (default shape: the `'auto'` probe's small MLP).
+   */
+  measureBackends(shape?: ProbeShape): Promise<ProbeFigure[]>;
   /** The capability report as seen inside a worker (default worker 0). */
   capabilities(worker?: number): Promise<Readonly<Capabilities>>;
   /** Ends worker `index` now (e.g. a runaway job); its pending calls reject with `WORKER_CRASHED`. */

@@ -1,8 +1,11 @@
 import * as Comlink from 'comlink';
 import { probeCapabilities } from '../env.ts';
 import { EdgeflowError } from '../errors.ts';
+import { activateBackend, BACKEND_ORDER } from '../runtime/backends.ts';
+import { missingKernels } from '../runtime/kernels.ts';
+import { DEFAULT_PROBE_SHAPE, measureTrainingThroughput, type ProbeShape } from '../runtime/probe.ts';
 import { selectBackend } from '../runtime/select-backend.ts';
-import type { BackendRequest, JobProfile, RuntimeReport } from '../runtime/types.ts';
+import type { BackendRequest, JobProfile, ProbeFigure, RuntimeReport } from '../runtime/types.ts';
 import { installEdgeflowThrowHandler } from './comlink-errors.ts';
 
 /** Settings the main thread hands each lab worker when it starts. */
@@ -31,6 +34,29 @@ function createRuntimeMethods(context: LabWorkerContext) {
     /** The backend this worker uses for `job` (default dense training), choosing it if needed. */
     runtime(options: { job?: JobProfile; reprobe?: boolean } = {}): Promise<RuntimeReport> {
       return context.ensureBackend(options.job ?? 'dense-train', { reprobe: options.reprobe === true });
+    },
+    /**
+     * Trains a dense classifier of `shape` for a few steps on every backend that can run it and
+     * returns each one's throughput (the same measurement `'auto'` makes, at any size). Leaves the
+     * worker on the backend its jobs use.
+     */
+    async measureBackends(shape: ProbeShape = DEFAULT_PROBE_SHAPE): Promise<ProbeFigure[]> {
+      const figures: ProbeFigure[] = [];
+      for (const backend of BACKEND_ORDER) {
+        try {
+          await activateBackend(backend);
+          const missing = missingKernels(backend, 'dense-train');
+          if (missing.length) {
+            figures.push({ backend, samplesPerSecond: null, warmupMs: null, skipped: `missing kernels: ${missing.join(', ')}` });
+            continue;
+          }
+          figures.push({ backend, ...(await measureTrainingThroughput(shape)), skipped: null });
+        } catch (error) {
+          figures.push({ backend, samplesPerSecond: null, warmupMs: null, skipped: error instanceof Error ? error.message : String(error) });
+        }
+      }
+      await context.ensureBackend('dense-train');
+      return figures;
     },
     /** The capability report as seen inside this worker. */
     capabilities() {

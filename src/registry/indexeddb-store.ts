@@ -1,0 +1,437 @@
+// The registry in IndexedDB (pages and workers of one origin share it). Each method is one
+// IndexedDB transaction. A transaction commits by itself as soon as the event loop finds it with no
+// pending request (IndexedDB spec, "transaction lifetime"), so nothing inside one awaits anything but
+// IndexedDB requests: hashing and validation happen before the transaction opens.
+import { type IDBPDatabase, type IDBPTransaction, openDB, type StoreNames } from 'idb';
+import { EdgeflowError } from '../errors.ts';
+import type { Alias, AliasMove, DatasetRecord, Model, ModelVersion, Run, WeightChunkRef } from '../schemas/registry.ts';
+import { ownBuffer } from './content-hash.ts';
+import { REGISTRY_DB_NAME, REGISTRY_DB_VERSION, type RegistryDbSchema, type StoredVersion, UPGRADE_STEPS } from './idb-schema.ts';
+import { quotaExceeded } from './quota.ts';
+import { runMatches } from './run-filter.ts';
+import {
+  aliasedVersionConflict,
+  aliasTargetMissing,
+  datasetNotFound,
+  runExists,
+  runNotFound,
+  versionConflict,
+} from './store-errors.ts';
+import type {
+  AliasMoveRequest,
+  CommitVersionRequest,
+  CommitVersionResult,
+  DatasetChunk,
+  DeleteVersionsResult,
+  ModelStore,
+  RunFilter,
+} from './types.ts';
+
+type Db = IDBPDatabase<RegistryDbSchema>;
+type Names = StoreNames<RegistryDbSchema>;
+
+/** Options of `IndexedDbModelStore`. */
+export interface IndexedDbModelStoreOptions {
+  /** Database name; default `edgeflow-registry`. Tests use their own names. */
+  name?: string;
+}
+
+function stripRefs(stored: StoredVersion): ModelVersion {
+  const { chunkRefs: _refs, ...version } = stored;
+  return version;
+}
+
+function isQuotaError(error: unknown): boolean {
+  return (error as { name?: unknown } | null)?.name === 'QuotaExceededError';
+}
+
+/**
+ * A `ModelStore` on IndexedDB through `idb`, with versioned upgrades that migrate old records.
+ *
+ * @example
+ * const registry = await createRegistry({ store: new IndexedDbModelStore({ name: 'my-app-models' }) });
+ */
+export class IndexedDbModelStore implements ModelStore {
+  readonly kind = 'indexeddb';
+  readonly name: string;
+  private db: Db | undefined;
+  private outdated = false;
+
+  constructor(options: IndexedDbModelStoreOptions = {}) {
+    this.name = options.name ?? REGISTRY_DB_NAME;
+  }
+
+  /** @throws STORE_OUTDATED when the database was upgraded by newer code; INTERNAL when IndexedDB is missing. */
+  async open(): Promise<void> {
+    if (this.db) return;
+    if (typeof (globalThis as { indexedDB?: unknown }).indexedDB === 'undefined') {
+      throw new EdgeflowError(
+        'INTERNAL',
+        'IndexedDB is not available in this realm; use new MemoryModelStore() (Node, tests) instead.',
+      );
+    }
+    try {
+      this.db = await openDB<RegistryDbSchema>(this.name, REGISTRY_DB_VERSION, {
+        upgrade: async (db, oldVersion, _newVersion, tx) => {
+          for (let step = oldVersion; step < REGISTRY_DB_VERSION; step++) {
+            await UPGRADE_STEPS[step]?.(db, tx);
+          }
+        },
+        // Newer code elsewhere (another tab, a worker) wants to upgrade: let it, and refuse further
+        // work here rather than write records in the old layout.
+        blocking: () => {
+          this.outdated = true;
+          this.db?.close();
+          this.db = undefined;
+        },
+        terminated: () => {
+          this.db = undefined;
+        },
+      });
+    } catch (error) {
+      if ((error as { name?: unknown } | null)?.name === 'VersionError') {
+        this.outdated = true;
+        throw this.outdatedError(error);
+      }
+      throw error;
+    }
+    this.outdated = false;
+  }
+
+  async close(): Promise<void> {
+    this.db?.close();
+    this.db = undefined;
+  }
+
+  private outdatedError(cause?: unknown): EdgeflowError {
+    return new EdgeflowError(
+      'STORE_OUTDATED',
+      `The registry database "${this.name}" was upgraded by a newer edgeflow (this code writes schema version ${REGISTRY_DB_VERSION}). Reload the page or restart the worker to load the newer code.`,
+      { details: { database: this.name, codeSchemaVersion: REGISTRY_DB_VERSION }, cause },
+    );
+  }
+
+  private async connection(): Promise<Db> {
+    if (this.outdated) throw this.outdatedError();
+    if (!this.db) await this.open();
+    if (!this.db) throw this.outdatedError();
+    return this.db;
+  }
+
+  /**
+   * Runs `body` in one transaction and waits for the commit. Any failure aborts the whole
+   * transaction, so none of its writes become visible.
+   */
+  private async write<T, S extends Names[]>(
+    stores: S,
+    body: (tx: IDBPTransaction<RegistryDbSchema, S, 'readwrite'>) => Promise<T>,
+    quota?: { bytesNeeded: () => number },
+  ): Promise<T> {
+    const db = await this.connection();
+    const tx = db.transaction(stores, 'readwrite');
+    const done = tx.done;
+    try {
+      const result = await body(tx);
+      await done;
+      return result;
+    } catch (error) {
+      try {
+        tx.abort();
+      } catch {
+        // Already finished or aborted: nothing to undo.
+      }
+      await done.catch(() => undefined);
+      const reason = tx.error ?? error;
+      if (quota && (isQuotaError(reason) || isQuotaError(error))) {
+        throw await quotaExceeded(quota.bytesNeeded(), reason);
+      }
+      throw error;
+    }
+  }
+
+  async getModel(name: string): Promise<Model | undefined> {
+    return (await this.connection()).get('models', name);
+  }
+
+  async listModels(): Promise<Model[]> {
+    return (await this.connection()).getAll('models');
+  }
+
+  async upsertModel(name: string, patch: { description?: string; tags?: string[] }, at: number): Promise<Model> {
+    return this.write(['models'], async (tx) => {
+      const store = tx.objectStore('models');
+      const existing = await store.get(name);
+      const next: Model = existing
+        ? {
+            ...existing,
+            ...(patch.description === undefined ? {} : { description: patch.description }),
+            ...(patch.tags === undefined ? {} : { tags: [...patch.tags] }),
+            updatedAt: at,
+          }
+        : {
+            name,
+            description: patch.description ?? '',
+            tags: [...(patch.tags ?? [])],
+            createdAt: at,
+            updatedAt: at,
+            lastVersion: 0,
+          };
+      await store.put(next);
+      return next;
+    });
+  }
+
+  async commitVersion(request: CommitVersionRequest): Promise<CommitVersionResult> {
+    let bytesWritten = 0;
+    let chunksWritten = 0;
+    const newBytes = () => bytesWritten;
+    return this.write(
+      ['models', 'versions', 'chunks'],
+      async (tx) => {
+        const models = tx.objectStore('models');
+        const versions = tx.objectStore('versions');
+        const chunks = tx.objectStore('chunks');
+        const existing = await models.get(request.model);
+        const lastVersion = existing?.lastVersion ?? 0;
+        let version = lastVersion + 1;
+        if (request.version !== undefined) {
+          version = request.version;
+          const exists = (await versions.getKey([request.model, version])) !== undefined;
+          if (exists || version <= lastVersion) throw versionConflict(request.model, version, lastVersion, exists);
+        }
+        const unique = new Map(request.chunks.map((c) => [c.sha256, c]));
+        const present = await Promise.all([...unique.keys()].map((hash) => chunks.getKey(hash)));
+        const missing = [...unique.values()].filter((_, i) => present[i] === undefined);
+        request.onWriting?.();
+        const record: StoredVersion = {
+          ...request.draft,
+          model: request.model,
+          version,
+          createdAt: request.at,
+          chunkRefs: [...unique.keys()],
+        };
+        const writes: Promise<unknown>[] = missing.map((chunk) => {
+          chunksWritten++;
+          bytesWritten += chunk.bytes;
+          return chunks.put({ sha256: chunk.sha256, bytes: chunk.bytes, data: ownBuffer(chunk.data, false) });
+        });
+        writes.push(versions.put(record));
+        writes.push(
+          models.put({
+            ...(existing ?? {
+              name: request.model,
+              description: request.modelDefaults.description,
+              tags: [...request.modelDefaults.tags],
+              createdAt: request.at,
+            }),
+            updatedAt: request.at,
+            lastVersion: Math.max(lastVersion, version),
+          }),
+        );
+        await Promise.all(writes);
+        return { version: stripRefs(record), chunksWritten, bytesWritten };
+      },
+      {
+        bytesNeeded: () =>
+          newBytes() || request.chunks.reduce((sum, c) => sum + c.bytes, 0),
+      },
+    );
+  }
+
+  async getVersion(model: string, version: number): Promise<ModelVersion | undefined> {
+    const stored = await (await this.connection()).get('versions', [model, version]);
+    return stored && stripRefs(stored);
+  }
+
+  async listVersions(model: string): Promise<ModelVersion[]> {
+    const range = IDBKeyRange.bound([model, 0], [model, Number.MAX_SAFE_INTEGER]);
+    return (await (await this.connection()).getAll('versions', range)).map(stripRefs);
+  }
+
+  async deleteVersions(model: string, numbers: readonly number[]): Promise<DeleteVersionsResult> {
+    return this.write(['versions', 'chunks', 'aliases'], async (tx) => {
+      const versions = tx.objectStore('versions');
+      const chunks = tx.objectStore('chunks');
+      const aliases = await tx.objectStore('aliases').index('by-model').getAll(model);
+      for (const version of numbers) {
+        const aliased = aliases.filter((a) => a.version === version).map((a) => a.alias);
+        if (aliased.length > 0) throw aliasedVersionConflict(model, version, aliased);
+      }
+      const deleted: number[] = [];
+      const candidates = new Set<string>();
+      for (const version of numbers) {
+        const stored = await versions.get([model, version]);
+        if (!stored) continue;
+        await versions.delete([model, version]);
+        deleted.push(version);
+        for (const hash of stored.chunkRefs) candidates.add(hash);
+      }
+      let chunksFreed = 0;
+      let bytesFreed = 0;
+      for (const hash of candidates) {
+        // The versions above are already deleted in this transaction, so the index sees the rest.
+        if ((await versions.index('by-chunk').count(hash)) > 0) continue;
+        const chunk = await chunks.get(hash);
+        if (!chunk) continue;
+        await chunks.delete(hash);
+        chunksFreed++;
+        bytesFreed += chunk.bytes;
+      }
+      return { deleted, chunksFreed, bytesFreed };
+    });
+  }
+
+  async readChunks(refs: readonly WeightChunkRef[]): Promise<(ArrayBuffer | undefined)[]> {
+    const tx = (await this.connection()).transaction('chunks', 'readonly');
+    const results = await Promise.all(refs.map((ref) => tx.store.get(ref.sha256)));
+    await tx.done;
+    return results.map((r) => r?.data);
+  }
+
+  async chunkStats(): Promise<{ chunks: number; bytes: number }> {
+    const db = await this.connection();
+    const tx = db.transaction('chunks', 'readonly');
+    let bytes = 0;
+    let count = 0;
+    let cursor = await tx.store.openCursor();
+    while (cursor) {
+      bytes += cursor.value.bytes;
+      count++;
+      cursor = await cursor.continue();
+    }
+    await tx.done;
+    return { chunks: count, bytes };
+  }
+
+  async getAlias(model: string, alias: string): Promise<Alias | undefined> {
+    return (await this.connection()).get('aliases', [model, alias]);
+  }
+
+  async listAliases(model: string): Promise<Alias[]> {
+    const all = await (await this.connection()).getAllFromIndex('aliases', 'by-model', model);
+    return all.sort((a, b) => a.alias.localeCompare(b.alias));
+  }
+
+  async moveAlias(request: AliasMoveRequest): Promise<AliasMove> {
+    return this.write(['aliases', 'aliasLog', 'versions'], async (tx) => {
+      if (request.to !== null && (await tx.objectStore('versions').getKey([request.model, request.to])) === undefined) {
+        throw aliasTargetMissing(request.model, request.alias, request.to);
+      }
+      const aliases = tx.objectStore('aliases');
+      const from = (await aliases.get([request.model, request.alias]))?.version ?? null;
+      const entry = {
+        model: request.model,
+        alias: request.alias,
+        from,
+        to: request.to,
+        at: request.at,
+        reason: request.reason,
+        gateReport: request.gateReport,
+      };
+      // `seq` comes from the store's key generator (autoIncrement), so the log order is the commit order.
+      const seq = await tx.objectStore('aliasLog').add(entry as AliasMove);
+      if (request.to === null) await aliases.delete([request.model, request.alias]);
+      else await aliases.put({ model: request.model, alias: request.alias, version: request.to, updatedAt: request.at });
+      return { seq, ...entry };
+    });
+  }
+
+  async aliasLog(model: string, alias?: string): Promise<AliasMove[]> {
+    const all = await (await this.connection()).getAllFromIndex('aliasLog', 'by-model', model);
+    return all.filter((m) => alias === undefined || m.alias === alias).sort((a, b) => a.seq - b.seq);
+  }
+
+  async createRun(run: Run): Promise<Run> {
+    return this.write(['runs'], async (tx) => {
+      if ((await tx.store.getKey(run.id)) !== undefined) throw runExists(run.id);
+      await tx.store.add(run);
+      return run;
+    });
+  }
+
+  async updateRun(id: string, update: (run: Run) => Run): Promise<Run> {
+    return this.write(['runs'], async (tx) => {
+      const existing = await tx.store.get(id);
+      if (!existing) throw runNotFound(id);
+      const next = update(existing);
+      await tx.store.put(next);
+      return next;
+    });
+  }
+
+  async getRun(id: string): Promise<Run | undefined> {
+    return (await this.connection()).get('runs', id);
+  }
+
+  async listRuns(filter: RunFilter): Promise<Run[]> {
+    const db = await this.connection();
+    const all =
+      typeof filter.status === 'string'
+        ? await db.getAllFromIndex('runs', 'by-status', filter.status)
+        : await db.getAll('runs');
+    return all
+      .filter((run) => runMatches(run, filter))
+      .sort((a, b) => b.createdAt - a.createdAt || b.id.localeCompare(a.id));
+  }
+
+  async markInterruptedRuns(isAlive: (owner: string | null) => boolean, at: number): Promise<string[]> {
+    return this.write(['runs'], async (tx) => {
+      const running = await tx.store.index('by-status').getAll('running');
+      const marked: string[] = [];
+      for (const run of running) {
+        if (isAlive(run.owner)) continue;
+        await tx.store.put({ ...run, status: 'interrupted', updatedAt: at });
+        marked.push(run.id);
+      }
+      return marked;
+    });
+  }
+
+  async putDataset(record: DatasetRecord, chunks: readonly DatasetChunk[]): Promise<{ stored: boolean }> {
+    return this.write(
+      ['datasets', 'datasetChunks'],
+      async (tx) => {
+        const datasets = tx.objectStore('datasets');
+        if ((await datasets.getKey(record.fingerprint)) !== undefined) return { stored: false };
+        const store = tx.objectStore('datasetChunks');
+        await Promise.all([
+          datasets.add(record),
+          ...chunks.map((columns, index) => store.add({ fingerprint: record.fingerprint, index, columns })),
+        ]);
+        return { stored: true };
+      },
+      { bytesNeeded: () => record.bytes },
+    );
+  }
+
+  async getDataset(fingerprint: string): Promise<DatasetRecord | undefined> {
+    return (await this.connection()).get('datasets', fingerprint);
+  }
+
+  async listDatasets(): Promise<DatasetRecord[]> {
+    return (await (await this.connection()).getAll('datasets')).sort((a, b) => b.createdAt - a.createdAt);
+  }
+
+  async readDatasetChunks(fingerprint: string): Promise<DatasetChunk[]> {
+    const db = await this.connection();
+    const tx = db.transaction(['datasets', 'datasetChunks'], 'readonly');
+    const record = await tx.objectStore('datasets').get(fingerprint);
+    const range = IDBKeyRange.bound([fingerprint, 0], [fingerprint, Number.MAX_SAFE_INTEGER]);
+    const chunks = await tx.objectStore('datasetChunks').getAll(range);
+    await tx.done;
+    if (!record) throw datasetNotFound(fingerprint);
+    return chunks.sort((a, b) => a.index - b.index).map((c) => c.columns);
+  }
+
+  async deleteDataset(fingerprint: string): Promise<boolean> {
+    return this.write(['datasets', 'datasetChunks'], async (tx) => {
+      const datasets = tx.objectStore('datasets');
+      if ((await datasets.getKey(fingerprint)) === undefined) return false;
+      await datasets.delete(fingerprint);
+      await tx
+        .objectStore('datasetChunks')
+        .delete(IDBKeyRange.bound([fingerprint, 0], [fingerprint, Number.MAX_SAFE_INTEGER]));
+      return true;
+    });
+  }
+}

@@ -1,0 +1,314 @@
+// The registry in memory: for Node, tests and pages without IndexedDB. Every record is cloned on the
+// way in and out, so callers can no more mutate a stored version than they could in IndexedDB, and
+// every method runs to completion without awaiting anything in between (atomic by construction).
+import { EdgeflowError } from '../errors.ts';
+import type { Alias, AliasMove, DatasetRecord, Model, ModelVersion, Run, WeightChunkRef } from '../schemas/registry.ts';
+import { ownBuffer } from './content-hash.ts';
+import { runMatches } from './run-filter.ts';
+import {
+  aliasedVersionConflict,
+  aliasTargetMissing,
+  datasetNotFound,
+  runExists,
+  runNotFound,
+  versionConflict,
+} from './store-errors.ts';
+import type {
+  AliasMoveRequest,
+  CommitVersionRequest,
+  CommitVersionResult,
+  DatasetChunk,
+  DeleteVersionsResult,
+  ModelStore,
+  RunFilter,
+} from './types.ts';
+
+const versionKey = (model: string, version: number): string => `${model}\u0000${version}`;
+const aliasKey = (model: string, alias: string): string => `${model}\u0000${alias}`;
+
+/**
+ * A `ModelStore` that keeps everything in this realm's memory; gone when the realm ends.
+ *
+ * @example
+ * const registry = await createRegistry({ store: new MemoryModelStore() });
+ */
+export class MemoryModelStore implements ModelStore {
+  readonly kind = 'memory';
+  private readonly models = new Map<string, Model>();
+  private readonly versions = new Map<string, ModelVersion>();
+  private readonly chunks = new Map<string, ArrayBuffer>();
+  private readonly aliases = new Map<string, Alias>();
+  private readonly log: AliasMove[] = [];
+  private readonly runs = new Map<string, Run>();
+  private readonly datasets = new Map<string, { record: DatasetRecord; chunks: DatasetChunk[] }>();
+  private closed = false;
+
+  async open(): Promise<void> {
+    this.closed = false;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+
+  private check(): void {
+    if (this.closed) {
+      throw new EdgeflowError('DISPOSED', 'This memory store was closed; create a new registry to continue.');
+    }
+  }
+
+  async getModel(name: string): Promise<Model | undefined> {
+    this.check();
+    const model = this.models.get(name);
+    return model && structuredClone(model);
+  }
+
+  async listModels(): Promise<Model[]> {
+    this.check();
+    return [...this.models.values()].sort((a, b) => a.name.localeCompare(b.name)).map((m) => structuredClone(m));
+  }
+
+  async upsertModel(name: string, patch: { description?: string; tags?: string[] }, at: number): Promise<Model> {
+    this.check();
+    const existing = this.models.get(name);
+    const next: Model = existing
+      ? {
+          ...existing,
+          ...(patch.description === undefined ? {} : { description: patch.description }),
+          ...(patch.tags === undefined ? {} : { tags: [...patch.tags] }),
+          updatedAt: at,
+        }
+      : {
+          name,
+          description: patch.description ?? '',
+          tags: [...(patch.tags ?? [])],
+          createdAt: at,
+          updatedAt: at,
+          lastVersion: 0,
+        };
+    this.models.set(name, next);
+    return structuredClone(next);
+  }
+
+  async commitVersion(request: CommitVersionRequest): Promise<CommitVersionResult> {
+    this.check();
+    const existing = this.models.get(request.model);
+    const lastVersion = existing?.lastVersion ?? 0;
+    let version: number;
+    if (request.version === undefined) {
+      version = lastVersion + 1;
+    } else {
+      version = request.version;
+      const exists = this.versions.has(versionKey(request.model, version));
+      if (exists || version <= lastVersion) throw versionConflict(request.model, version, lastVersion, exists);
+    }
+    request.onWriting?.();
+    const record: ModelVersion = structuredClone({
+      ...request.draft,
+      model: request.model,
+      version,
+      createdAt: request.at,
+    });
+    let chunksWritten = 0;
+    let bytesWritten = 0;
+    for (const chunk of request.chunks) {
+      if (this.chunks.has(chunk.sha256)) continue;
+      this.chunks.set(chunk.sha256, ownBuffer(chunk.data, true));
+      chunksWritten++;
+      bytesWritten += chunk.bytes;
+    }
+    this.versions.set(versionKey(request.model, version), record);
+    this.models.set(request.model, {
+      ...(existing ?? {
+        name: request.model,
+        description: request.modelDefaults.description,
+        tags: [...request.modelDefaults.tags],
+        createdAt: request.at,
+      }),
+      updatedAt: request.at,
+      lastVersion: Math.max(lastVersion, version),
+    });
+    return { version: structuredClone(record), chunksWritten, bytesWritten };
+  }
+
+  async getVersion(model: string, version: number): Promise<ModelVersion | undefined> {
+    this.check();
+    const found = this.versions.get(versionKey(model, version));
+    return found && structuredClone(found);
+  }
+
+  async listVersions(model: string): Promise<ModelVersion[]> {
+    this.check();
+    return [...this.versions.values()]
+      .filter((v) => v.model === model)
+      .sort((a, b) => a.version - b.version)
+      .map((v) => structuredClone(v));
+  }
+
+  async deleteVersions(model: string, versions: readonly number[]): Promise<DeleteVersionsResult> {
+    this.check();
+    for (const version of versions) {
+      const aliased = [...this.aliases.values()]
+        .filter((a) => a.model === model && a.version === version)
+        .map((a) => a.alias);
+      if (aliased.length > 0) throw aliasedVersionConflict(model, version, aliased);
+    }
+    const deleted: number[] = [];
+    const candidates = new Set<string>();
+    for (const version of versions) {
+      const key = versionKey(model, version);
+      const record = this.versions.get(key);
+      if (!record) continue;
+      this.versions.delete(key);
+      deleted.push(version);
+      for (const chunk of record.weights.chunks) candidates.add(chunk.sha256);
+    }
+    for (const remaining of this.versions.values()) {
+      for (const chunk of remaining.weights.chunks) candidates.delete(chunk.sha256);
+    }
+    let bytesFreed = 0;
+    for (const hash of candidates) {
+      bytesFreed += this.chunks.get(hash)?.byteLength ?? 0;
+      this.chunks.delete(hash);
+    }
+    return { deleted, chunksFreed: candidates.size, bytesFreed };
+  }
+
+  async readChunks(refs: readonly WeightChunkRef[]): Promise<(ArrayBuffer | undefined)[]> {
+    this.check();
+    return refs.map((ref) => this.chunks.get(ref.sha256)?.slice(0));
+  }
+
+  async chunkStats(): Promise<{ chunks: number; bytes: number }> {
+    this.check();
+    let bytes = 0;
+    for (const data of this.chunks.values()) bytes += data.byteLength;
+    return { chunks: this.chunks.size, bytes };
+  }
+
+  /** Overwrites a stored chunk's bytes in place: lets the contract tests simulate disk corruption. */
+  corruptChunkForTesting(sha256: string): boolean {
+    const data = this.chunks.get(sha256);
+    if (!data || data.byteLength === 0) return false;
+    const bytes = new Uint8Array(data);
+    bytes[0] = (bytes[0] ?? 0) ^ 0xff;
+    return true;
+  }
+
+  async getAlias(model: string, alias: string): Promise<Alias | undefined> {
+    this.check();
+    const found = this.aliases.get(aliasKey(model, alias));
+    return found && structuredClone(found);
+  }
+
+  async listAliases(model: string): Promise<Alias[]> {
+    this.check();
+    return [...this.aliases.values()]
+      .filter((a) => a.model === model)
+      .sort((a, b) => a.alias.localeCompare(b.alias))
+      .map((a) => structuredClone(a));
+  }
+
+  async moveAlias(request: AliasMoveRequest): Promise<AliasMove> {
+    this.check();
+    if (request.to !== null && !this.versions.has(versionKey(request.model, request.to))) {
+      throw aliasTargetMissing(request.model, request.alias, request.to);
+    }
+    const key = aliasKey(request.model, request.alias);
+    const from = this.aliases.get(key)?.version ?? null;
+    const move: AliasMove = structuredClone({
+      seq: this.log.length + 1,
+      model: request.model,
+      alias: request.alias,
+      from,
+      to: request.to,
+      at: request.at,
+      reason: request.reason,
+      gateReport: request.gateReport,
+    });
+    if (request.to === null) this.aliases.delete(key);
+    else this.aliases.set(key, { model: request.model, alias: request.alias, version: request.to, updatedAt: request.at });
+    this.log.push(move);
+    return structuredClone(move);
+  }
+
+  async aliasLog(model: string, alias?: string): Promise<AliasMove[]> {
+    this.check();
+    return this.log
+      .filter((m) => m.model === model && (alias === undefined || m.alias === alias))
+      .map((m) => structuredClone(m));
+  }
+
+  async createRun(run: Run): Promise<Run> {
+    this.check();
+    if (this.runs.has(run.id)) throw runExists(run.id);
+    this.runs.set(run.id, structuredClone(run));
+    return structuredClone(run);
+  }
+
+  async updateRun(id: string, update: (run: Run) => Run): Promise<Run> {
+    this.check();
+    const existing = this.runs.get(id);
+    if (!existing) throw runNotFound(id);
+    const next = structuredClone(update(structuredClone(existing)));
+    this.runs.set(id, next);
+    return structuredClone(next);
+  }
+
+  async getRun(id: string): Promise<Run | undefined> {
+    this.check();
+    const run = this.runs.get(id);
+    return run && structuredClone(run);
+  }
+
+  async listRuns(filter: RunFilter): Promise<Run[]> {
+    this.check();
+    return [...this.runs.values()]
+      .filter((run) => runMatches(run, filter))
+      .sort((a, b) => b.createdAt - a.createdAt || b.id.localeCompare(a.id))
+      .map((r) => structuredClone(r));
+  }
+
+  async markInterruptedRuns(isAlive: (owner: string | null) => boolean, at: number): Promise<string[]> {
+    this.check();
+    const marked: string[] = [];
+    for (const run of this.runs.values()) {
+      if (run.status !== 'running' || isAlive(run.owner)) continue;
+      this.runs.set(run.id, { ...run, status: 'interrupted', updatedAt: at });
+      marked.push(run.id);
+    }
+    return marked;
+  }
+
+  async putDataset(record: DatasetRecord, chunks: readonly DatasetChunk[]): Promise<{ stored: boolean }> {
+    this.check();
+    if (this.datasets.has(record.fingerprint)) return { stored: false };
+    this.datasets.set(record.fingerprint, { record: structuredClone(record), chunks: structuredClone([...chunks]) });
+    return { stored: true };
+  }
+
+  async getDataset(fingerprint: string): Promise<DatasetRecord | undefined> {
+    this.check();
+    const found = this.datasets.get(fingerprint);
+    return found && structuredClone(found.record);
+  }
+
+  async listDatasets(): Promise<DatasetRecord[]> {
+    this.check();
+    return [...this.datasets.values()]
+      .map((d) => structuredClone(d.record))
+      .sort((a, b) => b.createdAt - a.createdAt);
+  }
+
+  async readDatasetChunks(fingerprint: string): Promise<DatasetChunk[]> {
+    this.check();
+    const found = this.datasets.get(fingerprint);
+    if (!found) throw datasetNotFound(fingerprint);
+    return structuredClone(found.chunks);
+  }
+
+  async deleteDataset(fingerprint: string): Promise<boolean> {
+    this.check();
+    return this.datasets.delete(fingerprint);
+  }
+}
