@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
 import { CHROMIUM_ARGS, findChromium } from './scripts/chromium.mjs';
+import { serveFiles, stopFileServer } from './test/browser/commands/file-server.ts';
 
 const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
 
@@ -43,6 +44,12 @@ export default defineConfig({
       'comlink',
       'idb',
       'zod',
+      'fflate',
+      'fast-check',
+      'preact',
+      'preact/hooks',
+      'preact/jsx-runtime',
+      'uplot',
     ],
   },
   test: {
@@ -75,6 +82,8 @@ export default defineConfig({
               },
             }),
             instances: [{ browser: 'chromium' }],
+            // Node-side helpers browser tests call through `commands` (see test/browser/commands/).
+            commands: { serveFiles, stopFileServer },
           },
         },
       },
@@ -85,6 +94,7 @@ export default defineConfig({
           root: here('.'),
           include: ['test/e2e/**/*.test.ts'],
           environment: 'node',
+          globalSetup: ['test/e2e/global-setup.ts'],
           testTimeout: 300_000,
           hookTimeout: 300_000,
         },

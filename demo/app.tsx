@@ -1,33 +1,122 @@
 import { createLab, type Lab } from 'edgeflow';
+import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
+import { ComparePanel } from './compare/compare-panel.tsx';
+import { DataPanel } from './data/data-panel.tsx';
+import { errorText } from './format.ts';
+import { datasetState, labState, refreshStoredRuns } from './lab-state.ts';
+import { RegistryPanel } from './registry/registry-panel.tsx';
 import { RuntimePanel } from './runtime-panel.tsx';
+import { TrainPanel } from './train/train-panel.tsx';
 
-/** The lab page: one lab (worker pool) for the page's lifetime. */
+const SECTIONS = [
+  { id: 'data', title: '1 · Data' },
+  { id: 'train', title: '2 · Train' },
+  { id: 'compare', title: '3 · Compare & promote' },
+  { id: 'registry', title: '4 · Registry' },
+  { id: 'runtime', title: 'Runtime' },
+] as const;
+
+function Section({ id, title, children }: { id: string; title: string; children: ComponentChildren }) {
+  return (
+    <section id={id} aria-labelledby={`${id}-heading`} data-testid={`section-${id}`}>
+      <h2 id={`${id}-heading`}>{title}</h2>
+      {children}
+    </section>
+  );
+}
+
+/** Refreshes the stored runs when a run changes anywhere (at most every 500 ms). */
+function useStoredRuns(lab: Lab | null): void {
+  useEffect(() => {
+    if (!lab) return;
+    void refreshStoredRuns(lab).catch(() => undefined);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const unsubscribe = lab.registry.subscribe((change) => {
+      if (change.type !== 'run-updated' && change.type !== 'runs-interrupted') return;
+      if (timer !== undefined) return;
+      timer = setTimeout(() => {
+        timer = undefined;
+        void refreshStoredRuns(lab).catch(() => undefined);
+      }, 500);
+    });
+    return () => {
+      unsubscribe();
+      if (timer !== undefined) clearTimeout(timer);
+    };
+  }, [lab]);
+}
+
+/** The lab page: one lab (worker pool) for the page's lifetime, and its four sections. */
 export function App() {
-  const [lab, setLab] = useState<Lab | null>(null);
+  const lab = labState.value;
+  const dataset = datasetState.value;
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     let created: Lab | undefined;
-    createLab({ backend: 'auto' }).then(
+    // At least two workers, so two candidates really train side by side even on a two-core machine.
+    const workers = Math.min(4, Math.max(2, (navigator.hardwareConcurrency || 2) - 1));
+    createLab({ backend: 'auto', workers }).then(
       (l) => {
         created = l;
-        setLab(l);
+        labState.value = l;
       },
-      (e: unknown) => setError(e instanceof Error ? e.message : String(e)),
+      (e: unknown) => setError(errorText(e)),
     );
     return () => {
       void created?.dispose();
     };
   }, []);
+  useStoredRuns(lab);
   return (
     <>
-      <header>
+      <header class="page-header">
         <h1>edgeflow lab</h1>
-        <span class="muted">train, compare and ship models in your browser — data never leaves the device</span>
+        <span class="muted">
+          train, compare and ship models in your browser — the data never leaves the device
+        </span>
+        <nav aria-label="Sections" class="section-nav">
+          {SECTIONS.map((s) => (
+            <a key={s.id} href={`#${s.id}`}>
+              {s.title}
+            </a>
+          ))}
+        </nav>
       </header>
       <main>
-        {error && <p role="alert" class="bad">{error}</p>}
-        {lab ? <RuntimePanel lab={lab} /> : !error && <p role="status">Starting the lab workers…</p>}
+        {error && (
+          <p role="alert" class="bad">
+            {error}
+          </p>
+        )}
+        {!lab && !error && <p role="status">Starting the lab workers…</p>}
+        {lab && (
+          <>
+            <Section id="data" title="1 · Data">
+              <DataPanel lab={lab} />
+            </Section>
+            <Section id="train" title="2 · Train">
+              {dataset ? (
+                dataset.schema.target ? (
+                  <TrainPanel lab={lab} dataset={dataset} />
+                ) : (
+                  <p class="muted">Pick a target column in the schema above, then reload, to train.</p>
+                )
+              ) : (
+                <p class="muted">Load a dataset first.</p>
+              )}
+            </Section>
+            <Section id="compare" title="3 · Compare & promote">
+              <ComparePanel lab={lab} />
+            </Section>
+            <Section id="registry" title="4 · Registry">
+              <RegistryPanel registry={lab.registry} />
+            </Section>
+            <Section id="runtime" title="Runtime">
+              <RuntimePanel lab={lab} />
+            </Section>
+          </>
+        )}
       </main>
     </>
   );

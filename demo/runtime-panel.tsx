@@ -24,20 +24,29 @@ export function RuntimePanel({ lab }: { lab: Lab }) {
 
   const caps = report?.capabilities;
   return (
-    <section aria-labelledby="runtime-heading">
-      <h2 id="runtime-heading">Runtime</h2>
+    <div>
       {busy && <p role="status">Choosing a backend inside the lab worker…</p>}
-      {error && <p role="alert" class="bad">{error}</p>}
+      {error && (
+        <p role="alert" class="bad">
+          {error}
+        </p>
+      )}
       {report && caps && (
         <>
           <p>
             Backend <strong data-testid="backend">{report.backend}</strong>{' '}
-            <span class="muted">({report.fromCache ? 'cached choice' : report.request})</span>: {report.reason}
+            <span class="muted">({report.fromCache ? 'cached choice' : report.request})</span>:{' '}
+            {report.reason}
           </p>
           {report.probe && (
             <table aria-label="Backend probe">
               <thead>
-                <tr><th>backend</th><th>samples/s</th><th>warm-up ms</th><th>note</th></tr>
+                <tr>
+                  <th>backend</th>
+                  <th>samples/s</th>
+                  <th>warm-up ms</th>
+                  <th>note</th>
+                </tr>
               </thead>
               <tbody>
                 {report.probe.map((p) => (
@@ -54,21 +63,59 @@ export function RuntimePanel({ lab }: { lab: Lab }) {
           <h3>Capabilities (inside the worker)</h3>
           <table aria-label="Capabilities">
             <tbody>
-              <tr><th>context</th><td>{caps.context}</td></tr>
-              <tr><th>WebGPU</th><td>{caps.webgpu.available ? `yes — ${[caps.webgpu.adapter?.vendor, caps.webgpu.adapter?.architecture, caps.webgpu.adapter?.description].filter(Boolean).join(' ')}` : `no — ${caps.webgpu.reason}`}</td></tr>
-              <tr><th>WebGL</th><td>{caps.webgl.available ? `WebGL ${caps.webgl.version}` : `no — ${caps.webgl.reason}`}</td></tr>
-              <tr><th>WASM</th><td>{caps.wasm.available ? `SIMD ${caps.wasm.simd ? 'yes' : 'no'}, threads ${report.wasmThreads.enabled ? 'on' : `off (${report.wasmThreads.reason})`}` : 'no'}</td></tr>
-              <tr><th>cross-origin isolated</th><td>{caps.crossOriginIsolated ? 'yes' : 'no'}</td></tr>
-              <tr><th>IndexedDB</th><td>{caps.indexedDb ? 'yes' : 'no'}</td></tr>
-              <tr><th>storage</th><td>{caps.storage ? `${(caps.storage.usage / 2 ** 20).toFixed(1)} MiB used of ${(caps.storage.quota / 2 ** 30).toFixed(1)} GiB` : 'unknown'}</td></tr>
-              <tr><th>cores</th><td>{caps.hardwareConcurrency}</td></tr>
+              <tr>
+                <th>context</th>
+                <td>{caps.context}</td>
+              </tr>
+              <tr>
+                <th>WebGPU</th>
+                <td>
+                  {caps.webgpu.available
+                    ? `yes — ${[caps.webgpu.adapter?.vendor, caps.webgpu.adapter?.architecture, caps.webgpu.adapter?.description].filter(Boolean).join(' ')}`
+                    : `no — ${caps.webgpu.reason}`}
+                </td>
+              </tr>
+              <tr>
+                <th>WebGL</th>
+                <td>{caps.webgl.available ? `WebGL ${caps.webgl.version}` : `no — ${caps.webgl.reason}`}</td>
+              </tr>
+              <tr>
+                <th>WASM</th>
+                <td>
+                  {caps.wasm.available
+                    ? `SIMD ${caps.wasm.simd ? 'yes' : 'no'}, threads ${report.wasmThreads.enabled ? 'on' : `off (${report.wasmThreads.reason})`}`
+                    : 'no'}
+                </td>
+              </tr>
+              <tr>
+                <th>cross-origin isolated</th>
+                <td>{caps.crossOriginIsolated ? 'yes' : 'no'}</td>
+              </tr>
+              <tr>
+                <th>IndexedDB</th>
+                <td>{caps.indexedDb ? 'yes' : 'no'}</td>
+              </tr>
+              <tr>
+                <th>storage</th>
+                <td>
+                  {caps.storage
+                    ? `${(caps.storage.usage / 2 ** 20).toFixed(1)} MiB used of ${(caps.storage.quota / 2 ** 30).toFixed(1)} GiB`
+                    : 'unknown'}
+                </td>
+              </tr>
+              <tr>
+                <th>cores</th>
+                <td>{caps.hardwareConcurrency}</td>
+              </tr>
             </tbody>
           </table>
           <p>
-            <button type="button" onClick={() => void load(true)} disabled={busy}>Measure backends again</button>
+            <button type="button" onClick={() => void load(true)} disabled={busy}>
+              Measure backends again
+            </button>
           </p>
         </>
       )}
-    </section>
+    </div>
   );
 }

@@ -1,8 +1,8 @@
 import { EdgeflowError } from '../errors.ts';
 import type { ClassificationReport } from '../schemas/metrics.ts';
 import { CALIBRATION_BINS, expectedCalibrationError } from './calibration.ts';
-import { checkClassificationInput } from './classification-input.ts';
 import { summariseScores } from './class-scores.ts';
+import { checkClassificationInput } from './classification-input.ts';
 import { confusionMatrix } from './confusion-matrix.ts';
 import { LOG_LOSS_EPS, logLoss } from './log-loss.ts';
 import { oneVsRestRocAuc } from './roc-auc.ts';
@@ -41,9 +41,13 @@ export function computeClassificationMetrics(
   }
   const binCount = options.calibrationBins ?? CALIBRATION_BINS;
   if (!Number.isInteger(binCount) || binCount < 1) {
-    throw new EdgeflowError('INVALID_ARGUMENT', `calibrationBins must be a positive integer; got ${binCount}.`, {
-      details: { field: 'calibrationBins', value: binCount },
-    });
+    throw new EdgeflowError(
+      'INVALID_ARGUMENT',
+      `calibrationBins must be a positive integer; got ${binCount}.`,
+      {
+        details: { field: 'calibrationBins', value: binCount },
+      },
+    );
   }
 
   const checked = checkClassificationInput(input);

@@ -9,7 +9,12 @@ export const LOG_LOSS_EPS = 2 ** -23;
  * Mean negative log-likelihood of the true class: −(1/n) Σ ln(clip(p[row][label], eps, 1 − eps)).
  * Only the true-class probability enters; rows are not renormalised (they were checked to sum to 1).
  */
-export function logLoss(labels: Int32Array, probabilities: Float32Array, k: number, eps = LOG_LOSS_EPS): number {
+export function logLoss(
+  labels: Int32Array,
+  probabilities: Float32Array,
+  k: number,
+  eps = LOG_LOSS_EPS,
+): number {
   const n = labels.length;
   let sum = 0;
   for (let row = 0; row < n; row++) {

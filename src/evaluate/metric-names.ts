@@ -27,8 +27,17 @@ export const REGRESSION_METRIC_NAMES = ['mae', 'rmse', 'r2', 'mape'] as const;
  */
 export const PER_CLASS_METRIC_PREFIXES = ['precision', 'recall', 'f1', 'roc_auc'] as const;
 
-const LOWER_IS_BETTER: ReadonlySet<string> = new Set(['log_loss', 'expected_calibration_error', 'mae', 'rmse', 'mape']);
-const STATIC_NAMES: ReadonlySet<string> = new Set([...CLASSIFICATION_METRIC_NAMES, ...REGRESSION_METRIC_NAMES]);
+const LOWER_IS_BETTER: ReadonlySet<string> = new Set([
+  'log_loss',
+  'expected_calibration_error',
+  'mae',
+  'rmse',
+  'mape',
+]);
+const STATIC_NAMES: ReadonlySet<string> = new Set([
+  ...CLASSIFICATION_METRIC_NAMES,
+  ...REGRESSION_METRIC_NAMES,
+]);
 
 /** A per-class metric name split into its prefix and class, or `null` when `name` is not one. */
 function splitPerClassName(name: string): { prefix: string; className: string } | null {
@@ -116,7 +125,10 @@ function flattenClassification(r: ClassificationReport): Record<string, MetricVa
  * pickMetric(report, 'f1_macro'); // 0.83
  * pickMetric(report, 'recall:fraud'); // 0.9
  */
-export function pickMetric(source: MetricReport | Readonly<Record<string, unknown>>, name: string): MetricValue {
+export function pickMetric(
+  source: MetricReport | Readonly<Record<string, unknown>>,
+  name: string,
+): MetricValue {
   if (isMetricReport(source)) {
     const flat = flattenMetrics(source);
     if (!Object.hasOwn(flat, name)) throw unknownMetric(name, metricNames(source), `a ${source.task} report`);
@@ -131,14 +143,19 @@ export function pickMetric(source: MetricReport | Readonly<Record<string, unknow
  * Like `pickMetric`, but a name that the source does not have reads as `null` instead of throwing:
  * the gate reports such a metric as missing rather than refusing to run.
  */
-export function readMetric(source: MetricReport | Readonly<Record<string, unknown>>, name: string): MetricValue {
+export function readMetric(
+  source: MetricReport | Readonly<Record<string, unknown>>,
+  name: string,
+): MetricValue {
   if (isMetricReport(source)) return flattenMetrics(source)[name] ?? null;
   const value = Object.hasOwn(source, name) ? source[name] : undefined;
   return typeof value === 'number' && Number.isFinite(value) ? value : null;
 }
 
 /** True for a metric report (it carries its `task`), false for a flat record of stored values. */
-export function isMetricReport(source: MetricReport | Readonly<Record<string, unknown>>): source is MetricReport {
+export function isMetricReport(
+  source: MetricReport | Readonly<Record<string, unknown>>,
+): source is MetricReport {
   const task = (source as { task?: unknown }).task;
   return task === 'classification' || task === 'regression';
 }

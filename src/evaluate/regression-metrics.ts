@@ -17,7 +17,10 @@ import type { RegressionReport } from '../schemas/metrics.ts';
  * @example
  * computeRegressionMetrics([3, 5], [2.5, 5]).mae; // 0.25
  */
-export function computeRegressionMetrics(yTrue: ArrayLike<number>, yPred: ArrayLike<number>): RegressionReport {
+export function computeRegressionMetrics(
+  yTrue: ArrayLike<number>,
+  yPred: ArrayLike<number>,
+): RegressionReport {
   const n = yTrue.length;
   if (n === 0) {
     throw new EdgeflowError('INVALID_ARGUMENT', 'The split is empty: give at least one row to evaluate.', {
@@ -74,7 +77,11 @@ export function computeRegressionMetrics(yTrue: ArrayLike<number>, yPred: ArrayL
 }
 
 function nonFinite(field: string, row: number, value: number): EdgeflowError {
-  return new EdgeflowError('INVALID_ARGUMENT', `${field}[${row}] is ${value}; every value must be a finite number.`, {
-    details: { field, row, value },
-  });
+  return new EdgeflowError(
+    'INVALID_ARGUMENT',
+    `${field}[${row}] is ${value}; every value must be a finite number.`,
+    {
+      details: { field, row, value },
+    },
+  );
 }

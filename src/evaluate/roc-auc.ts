@@ -34,7 +34,11 @@ export function binaryRocAuc(scores: ArrayLike<number>, positive: ArrayLike<bool
  * One-vs-rest ROC AUC of every class: class `c`'s probability column scored against "label is c".
  * A class with no row in y_true (or the only class in it) gets `null`.
  */
-export function oneVsRestRocAuc(labels: Int32Array, probabilities: Float32Array, k: number): (number | null)[] {
+export function oneVsRestRocAuc(
+  labels: Int32Array,
+  probabilities: Float32Array,
+  k: number,
+): (number | null)[] {
   const n = labels.length;
   const column = new Float64Array(n);
   const positive = new Array<boolean>(n);

@@ -38,7 +38,11 @@ export interface RegistryDbSchema extends DBSchema {
 /** The default database name. */
 export const REGISTRY_DB_NAME = 'edgeflow-registry';
 
-type UpgradeTransaction = IDBPTransaction<RegistryDbSchema, ArrayLike<StoreNames<RegistryDbSchema>>, 'versionchange'>;
+type UpgradeTransaction = IDBPTransaction<
+  RegistryDbSchema,
+  ArrayLike<StoreNames<RegistryDbSchema>>,
+  'versionchange'
+>;
 
 /** One schema step; it may read and rewrite records through the upgrade transaction. */
 export type UpgradeStep = (db: IDBPDatabase<RegistryDbSchema>, tx: UpgradeTransaction) => Promise<void>;

@@ -1,2 +1,71 @@
-// Public barrel of edgeflow/registry. Filled in as the module grows; no `export *`.
-export {};
+// Public barrel of edgeflow/registry: the registry facade, its stores, tfjs interop and types.
+// Named exports only (no `export *`).
+export {
+  type Alias,
+  type AliasMove,
+  type ColumnData,
+  type ColumnDtype,
+  type DatasetColumnInfo,
+  type DatasetRecord,
+  type ExportManifest,
+  exportManifestSchema,
+  type ManifestFile,
+  type Model,
+  type ModelVersion,
+  type Run,
+  type RunHistoryEntry,
+  type RunStatus,
+  type VersionSource,
+  type VersionWeights,
+  type WeightChunkRef,
+  type WeightSpec,
+} from '../schemas/registry.ts';
+export { REGISTRY_CHANNEL } from './change-channel.ts';
+export { DEFAULT_CHUNK_BYTES, MAX_CHUNK_BYTES } from './content-hash.ts';
+export { DEFAULT_SHARD_BYTES, MANIFEST_FILE, MODEL_FILE } from './export-files.ts';
+export { REGISTRY_DB_NAME, REGISTRY_DB_VERSION } from './idb-schema.ts';
+export type { ImportFiles } from './import-files.ts';
+export { IndexedDbModelStore, type IndexedDbModelStoreOptions } from './indexeddb-store.ts';
+export {
+  parseEdgeflowUrl,
+  type RegistryLoadHandler,
+  type RegistrySaveHandler,
+  registerEdgeflowRouter,
+  type TfIoRouters,
+} from './io-handlers.ts';
+export { MemoryModelStore } from './memory-store.ts';
+export type { PersistenceResult } from './quota.ts';
+export {
+  type CreateRunInput,
+  createRegistry,
+  type ImportVersionOptions,
+  type MoveAliasOptions,
+  type PruneOptions,
+  type PutDatasetInput,
+  type RegisterVersionInput,
+  Registry,
+  type RegistryOptions,
+  type RunPatch,
+  type VersionMetadataInput,
+} from './registry.ts';
+export type {
+  AliasMoveRequest,
+  ChunkPayload,
+  CommitVersionRequest,
+  CommitVersionResult,
+  DatasetChunk,
+  DeleteVersionsResult,
+  ExportedFile,
+  Lineage,
+  ListRunsOptions,
+  ListVersionsOptions,
+  ModelStore,
+  RegistryChange,
+  RegistryChangeListener,
+  RunFilter,
+  RunPage,
+  StorageEstimate,
+  VersionDraft,
+  VersionOrder,
+  VersionPage,
+} from './types.ts';

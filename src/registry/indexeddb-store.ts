@@ -4,14 +4,29 @@
 // IndexedDB requests: hashing and validation happen before the transaction opens.
 import { type IDBPDatabase, type IDBPTransaction, openDB, type StoreNames } from 'idb';
 import { EdgeflowError } from '../errors.ts';
-import type { Alias, AliasMove, DatasetRecord, Model, ModelVersion, Run, WeightChunkRef } from '../schemas/registry.ts';
+import type {
+  Alias,
+  AliasMove,
+  DatasetRecord,
+  Model,
+  ModelVersion,
+  Run,
+  WeightChunkRef,
+} from '../schemas/registry.ts';
 import { ownBuffer } from './content-hash.ts';
-import { REGISTRY_DB_NAME, REGISTRY_DB_VERSION, type RegistryDbSchema, type StoredVersion, UPGRADE_STEPS } from './idb-schema.ts';
+import {
+  REGISTRY_DB_NAME,
+  REGISTRY_DB_VERSION,
+  type RegistryDbSchema,
+  type StoredVersion,
+  UPGRADE_STEPS,
+} from './idb-schema.ts';
 import { quotaExceeded } from './quota.ts';
 import { runMatches } from './run-filter.ts';
 import {
   aliasedVersionConflict,
   aliasTargetMissing,
+  chunkVanished,
   datasetNotFound,
   runExists,
   runNotFound,
@@ -157,7 +172,11 @@ export class IndexedDbModelStore implements ModelStore {
     return (await this.connection()).getAll('models');
   }
 
-  async upsertModel(name: string, patch: { description?: string; tags?: string[] }, at: number): Promise<Model> {
+  async upsertModel(
+    name: string,
+    patch: { description?: string; tags?: string[] },
+    at: number,
+  ): Promise<Model> {
     return this.write(['models'], async (tx) => {
       const store = tx.objectStore('models');
       const existing = await store.get(name);
@@ -182,9 +201,8 @@ export class IndexedDbModelStore implements ModelStore {
   }
 
   async commitVersion(request: CommitVersionRequest): Promise<CommitVersionResult> {
-    let bytesWritten = 0;
-    let chunksWritten = 0;
-    const newBytes = () => bytesWritten;
+    // Bytes of the chunks this commit must add: known once the transaction has looked them up.
+    let bytesNeeded = request.chunks.reduce((sum, c) => sum + c.bytes, 0);
     return this.write(
       ['models', 'versions', 'chunks'],
       async (tx) => {
@@ -197,11 +215,15 @@ export class IndexedDbModelStore implements ModelStore {
         if (request.version !== undefined) {
           version = request.version;
           const exists = (await versions.getKey([request.model, version])) !== undefined;
-          if (exists || version <= lastVersion) throw versionConflict(request.model, version, lastVersion, exists);
+          if (exists || version <= lastVersion)
+            throw versionConflict(request.model, version, lastVersion, exists);
         }
         const unique = new Map(request.chunks.map((c) => [c.sha256, c]));
         const present = await Promise.all([...unique.keys()].map((hash) => chunks.getKey(hash)));
         const missing = [...unique.values()].filter((_, i) => present[i] === undefined);
+        const vanished = missing.find((chunk) => !chunk.data);
+        if (vanished) throw chunkVanished(request.model, vanished.sha256);
+        bytesNeeded = missing.reduce((sum, c) => sum + c.bytes, 0);
         request.onWriting?.();
         const record: StoredVersion = {
           ...request.draft,
@@ -210,11 +232,13 @@ export class IndexedDbModelStore implements ModelStore {
           createdAt: request.at,
           chunkRefs: [...unique.keys()],
         };
-        const writes: Promise<unknown>[] = missing.map((chunk) => {
-          chunksWritten++;
-          bytesWritten += chunk.bytes;
-          return chunks.put({ sha256: chunk.sha256, bytes: chunk.bytes, data: ownBuffer(chunk.data, false) });
-        });
+        const writes: Promise<unknown>[] = missing.map((chunk) =>
+          chunks.put({
+            sha256: chunk.sha256,
+            bytes: chunk.bytes,
+            data: ownBuffer(chunk.data as Uint8Array, false),
+          }),
+        );
         writes.push(versions.put(record));
         writes.push(
           models.put({
@@ -229,12 +253,9 @@ export class IndexedDbModelStore implements ModelStore {
           }),
         );
         await Promise.all(writes);
-        return { version: stripRefs(record), chunksWritten, bytesWritten };
+        return { version: stripRefs(record), chunksWritten: missing.length, bytesWritten: bytesNeeded };
       },
-      {
-        bytesNeeded: () =>
-          newBytes() || request.chunks.reduce((sum, c) => sum + c.bytes, 0),
-      },
+      { bytesNeeded: () => bytesNeeded },
     );
   }
 
@@ -314,7 +335,10 @@ export class IndexedDbModelStore implements ModelStore {
 
   async moveAlias(request: AliasMoveRequest): Promise<AliasMove> {
     return this.write(['aliases', 'aliasLog', 'versions'], async (tx) => {
-      if (request.to !== null && (await tx.objectStore('versions').getKey([request.model, request.to])) === undefined) {
+      if (
+        request.to !== null &&
+        (await tx.objectStore('versions').getKey([request.model, request.to])) === undefined
+      ) {
         throw aliasTargetMissing(request.model, request.alias, request.to);
       }
       const aliases = tx.objectStore('aliases');
@@ -331,7 +355,13 @@ export class IndexedDbModelStore implements ModelStore {
       // `seq` comes from the store's key generator (autoIncrement), so the log order is the commit order.
       const seq = await tx.objectStore('aliasLog').add(entry as AliasMove);
       if (request.to === null) await aliases.delete([request.model, request.alias]);
-      else await aliases.put({ model: request.model, alias: request.alias, version: request.to, updatedAt: request.at });
+      else
+        await aliases.put({
+          model: request.model,
+          alias: request.alias,
+          version: request.to,
+          updatedAt: request.at,
+        });
       return { seq, ...entry };
     });
   }
@@ -343,18 +373,18 @@ export class IndexedDbModelStore implements ModelStore {
 
   async createRun(run: Run): Promise<Run> {
     return this.write(['runs'], async (tx) => {
-      if ((await tx.store.getKey(run.id)) !== undefined) throw runExists(run.id);
-      await tx.store.add(run);
+      if ((await tx.objectStore('runs').getKey(run.id)) !== undefined) throw runExists(run.id);
+      await tx.objectStore('runs').add(run);
       return run;
     });
   }
 
   async updateRun(id: string, update: (run: Run) => Run): Promise<Run> {
     return this.write(['runs'], async (tx) => {
-      const existing = await tx.store.get(id);
+      const existing = await tx.objectStore('runs').get(id);
       if (!existing) throw runNotFound(id);
       const next = update(existing);
-      await tx.store.put(next);
+      await tx.objectStore('runs').put(next);
       return next;
     });
   }
@@ -376,11 +406,11 @@ export class IndexedDbModelStore implements ModelStore {
 
   async markInterruptedRuns(isAlive: (owner: string | null) => boolean, at: number): Promise<string[]> {
     return this.write(['runs'], async (tx) => {
-      const running = await tx.store.index('by-status').getAll('running');
+      const running = await tx.objectStore('runs').index('by-status').getAll('running');
       const marked: string[] = [];
       for (const run of running) {
         if (isAlive(run.owner)) continue;
-        await tx.store.put({ ...run, status: 'interrupted', updatedAt: at });
+        await tx.objectStore('runs').put({ ...run, status: 'interrupted', updatedAt: at });
         marked.push(run.id);
       }
       return marked;

@@ -2,12 +2,21 @@
 // way in and out, so callers can no more mutate a stored version than they could in IndexedDB, and
 // every method runs to completion without awaiting anything in between (atomic by construction).
 import { EdgeflowError } from '../errors.ts';
-import type { Alias, AliasMove, DatasetRecord, Model, ModelVersion, Run, WeightChunkRef } from '../schemas/registry.ts';
+import type {
+  Alias,
+  AliasMove,
+  DatasetRecord,
+  Model,
+  ModelVersion,
+  Run,
+  WeightChunkRef,
+} from '../schemas/registry.ts';
 import { ownBuffer } from './content-hash.ts';
 import { runMatches } from './run-filter.ts';
 import {
   aliasedVersionConflict,
   aliasTargetMissing,
+  chunkVanished,
   datasetNotFound,
   runExists,
   runNotFound,
@@ -65,10 +74,16 @@ export class MemoryModelStore implements ModelStore {
 
   async listModels(): Promise<Model[]> {
     this.check();
-    return [...this.models.values()].sort((a, b) => a.name.localeCompare(b.name)).map((m) => structuredClone(m));
+    return [...this.models.values()]
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .map((m) => structuredClone(m));
   }
 
-  async upsertModel(name: string, patch: { description?: string; tags?: string[] }, at: number): Promise<Model> {
+  async upsertModel(
+    name: string,
+    patch: { description?: string; tags?: string[] },
+    at: number,
+  ): Promise<Model> {
     this.check();
     const existing = this.models.get(name);
     const next: Model = existing
@@ -100,9 +115,9 @@ export class MemoryModelStore implements ModelStore {
     } else {
       version = request.version;
       const exists = this.versions.has(versionKey(request.model, version));
-      if (exists || version <= lastVersion) throw versionConflict(request.model, version, lastVersion, exists);
+      if (exists || version <= lastVersion)
+        throw versionConflict(request.model, version, lastVersion, exists);
     }
-    request.onWriting?.();
     const record: ModelVersion = structuredClone({
       ...request.draft,
       model: request.model,
@@ -112,7 +127,11 @@ export class MemoryModelStore implements ModelStore {
     let chunksWritten = 0;
     let bytesWritten = 0;
     for (const chunk of request.chunks) {
-      if (this.chunks.has(chunk.sha256)) continue;
+      if (!chunk.data && !this.chunks.has(chunk.sha256)) throw chunkVanished(request.model, chunk.sha256);
+    }
+    request.onWriting?.();
+    for (const chunk of request.chunks) {
+      if (this.chunks.has(chunk.sha256) || !chunk.data) continue;
       this.chunks.set(chunk.sha256, ownBuffer(chunk.data, true));
       chunksWritten++;
       bytesWritten += chunk.bytes;
@@ -227,7 +246,13 @@ export class MemoryModelStore implements ModelStore {
       gateReport: request.gateReport,
     });
     if (request.to === null) this.aliases.delete(key);
-    else this.aliases.set(key, { model: request.model, alias: request.alias, version: request.to, updatedAt: request.at });
+    else
+      this.aliases.set(key, {
+        model: request.model,
+        alias: request.alias,
+        version: request.to,
+        updatedAt: request.at,
+      });
     this.log.push(move);
     return structuredClone(move);
   }
@@ -283,7 +308,10 @@ export class MemoryModelStore implements ModelStore {
   async putDataset(record: DatasetRecord, chunks: readonly DatasetChunk[]): Promise<{ stored: boolean }> {
     this.check();
     if (this.datasets.has(record.fingerprint)) return { stored: false };
-    this.datasets.set(record.fingerprint, { record: structuredClone(record), chunks: structuredClone([...chunks]) });
+    this.datasets.set(record.fingerprint, {
+      record: structuredClone(record),
+      chunks: structuredClone([...chunks]),
+    });
     return { stored: true };
   }
 

@@ -2,7 +2,12 @@
 import { EdgeflowError } from '../errors.ts';
 
 /** An explicit version number that exists or was allocated before (numbers are never reused). */
-export function versionConflict(model: string, version: number, lastVersion: number, exists: boolean): EdgeflowError {
+export function versionConflict(
+  model: string,
+  version: number,
+  lastVersion: number,
+  exists: boolean,
+): EdgeflowError {
   const why = exists
     ? `version ${version} of "${model}" already exists`
     : `version ${version} of "${model}" was used before and deleted (the highest number used is ${lastVersion}; numbers are never reused)`;
@@ -14,7 +19,11 @@ export function versionConflict(model: string, version: number, lastVersion: num
 }
 
 /** Deleting a version an alias points at. */
-export function aliasedVersionConflict(model: string, version: number, aliases: readonly string[]): EdgeflowError {
+export function aliasedVersionConflict(
+  model: string,
+  version: number,
+  aliases: readonly string[],
+): EdgeflowError {
   return new EdgeflowError(
     'VERSION_CONFLICT',
     `Version ${version} of "${model}" is aliased as ${aliases.map((a) => `"${a}"`).join(', ')}; move or remove the alias before deleting it.`,
@@ -53,5 +62,13 @@ export function datasetNotFound(fingerprint: string): EdgeflowError {
     'DATASET_NOT_FOUND',
     `No dataset with fingerprint "${fingerprint}" is stored. Store it with registry.putDataset(…) first.`,
     { details: { fingerprint } },
+  );
+}
+/** A chunk referenced without bytes that the store does not hold (deleted by a concurrent prune). */
+export function chunkVanished(model: string, sha256: string): EdgeflowError {
+  return new EdgeflowError(
+    'INTEGRITY_FAILED',
+    `Weight chunk ${sha256} of the new "${model}" version is no longer stored (a concurrent delete removed it). Nothing was written; load the source version's weights and register them again.`,
+    { details: { model, sha256 } },
   );
 }

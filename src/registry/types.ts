@@ -16,7 +16,11 @@ import type {
 export interface ChunkPayload {
   sha256: string;
   bytes: number;
-  data: Uint8Array;
+  /**
+   * The bytes; absent when the chunk is known to be stored already (copies of a version). A store
+   * that then finds it missing fails with INTEGRITY_FAILED instead of writing a version without weights.
+   */
+  data?: Uint8Array;
 }
 
 /** The version fields a caller provides; the store adds `model`, `version` and `createdAt`. */

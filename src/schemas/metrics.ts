@@ -90,12 +90,20 @@ export const metricReportSchema = z.discriminatedUnion('task', [
 export const metricThresholdSchema = z
   .strictObject({
     threshold: z.number().optional(),
-    minAbsoluteChange: z.number().positive().optional(),
-    minRelativeChange: z.number().min(0).max(1).optional(),
+    minAbsoluteChange: z
+      .number()
+      .positive({ error: 'must be a positive number (the improvement required over the baseline)' })
+      .optional(),
+    minRelativeChange: z
+      .number()
+      .min(0, { error: 'must be between 0 and 1 (0.05 = 5 % better than the baseline)' })
+      .max(1, { error: 'must be between 0 and 1 (0.05 = 5 % better than the baseline)' })
+      .optional(),
     greaterIsBetter: z.boolean(),
   })
   .refine(
-    (t) => t.threshold !== undefined || t.minAbsoluteChange !== undefined || t.minRelativeChange !== undefined,
+    (t) =>
+      t.threshold !== undefined || t.minAbsoluteChange !== undefined || t.minRelativeChange !== undefined,
     { message: 'set at least one of threshold, minAbsoluteChange, minRelativeChange' },
   );
 

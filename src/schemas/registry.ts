@@ -20,7 +20,9 @@ export const aliasNameSchema = z
   );
 
 /** A lowercase hex SHA-256 digest. */
-export const sha256HexSchema = z.string().regex(/^[0-9a-f]{64}$/, 'Expected 64 lowercase hex digits (SHA-256).');
+export const sha256HexSchema = z
+  .string()
+  .regex(/^[0-9a-f]{64}$/, 'Expected 64 lowercase hex digits (SHA-256).');
 
 /** Any JSON value: pipelines, profiles and specs are opaque to the registry. */
 export const jsonValueSchema = z.json();
@@ -205,7 +207,8 @@ export const exportManifestSchema = z.object({
   description: z.string(),
   tags: z.array(z.string()),
   files: z.array(manifestFileSchema).min(1),
-  weights: z.object({ bytes: z.number().int().nonnegative(), sha256: sha256HexSchema }),
+  /** Total weight bytes over all shards. */
+  weights: z.object({ bytes: z.number().int().nonnegative() }),
   pipeline: jsonValueSchema.nullable(),
   profile: jsonValueSchema.nullable(),
   signature: jsonValueSchema.nullable(),

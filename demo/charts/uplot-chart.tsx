@@ -1,0 +1,56 @@
+import { useEffect, useRef } from 'preact/hooks';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+
+/** Props of `UplotChart`: options without a size, the data, a height and an accessible label. */
+export interface UplotChartProps {
+  /** Options for uPlot; `width` comes from the container, `height` from the prop. */
+  options: Omit<uPlot.Options, 'width' | 'height'>;
+  data: uPlot.AlignedData;
+  height?: number;
+  /** What the chart shows, for screen readers (the canvas itself says nothing). */
+  label: string;
+  /** Rebuilds the chart when this changes (series added or removed); data changes only redraw. */
+  shapeKey?: string;
+  testId?: string;
+}
+
+/**
+ * A uPlot chart that fills its container's width and follows it on resize. New `data` is applied
+ * with `setData` (cheap: no rebuild), so live curves can update several times a second.
+ */
+export function UplotChart({ options, data, height = 180, label, shapeKey = '', testId }: UplotChartProps) {
+  const host = useRef<HTMLDivElement>(null);
+  const plot = useRef<uPlot | null>(null);
+  const latest = useRef(data);
+  latest.current = data;
+
+  useEffect(() => {
+    const element = host.current;
+    if (!element) return;
+    const width = Math.max(200, element.clientWidth);
+    const chart = new uPlot({ ...options, width, height }, latest.current, element);
+    plot.current = chart;
+    let lastWidth = width;
+    const observer = new ResizeObserver(() => {
+      const next = Math.max(200, element.clientWidth);
+      if (next !== lastWidth) {
+        lastWidth = next;
+        chart.setSize({ width: next, height });
+      }
+    });
+    observer.observe(element);
+    return () => {
+      observer.disconnect();
+      chart.destroy();
+      plot.current = null;
+    };
+    // The options object is rebuilt on every render by callers; `shapeKey` says when it really changed.
+  }, [shapeKey, height]);
+
+  useEffect(() => {
+    plot.current?.setData(data);
+  }, [data]);
+
+  return <div class="chart" ref={host} role="img" aria-label={label} data-testid={testId} />;
+}

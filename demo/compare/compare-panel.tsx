@@ -1,0 +1,190 @@
+import type { Lab, RunComparison } from 'edgeflow';
+import { useEffect, useState } from 'preact/hooks';
+import { LearningCurves } from '../charts/learning-curves.tsx';
+import { PredictedVsActual } from '../charts/predicted-vs-actual.tsx';
+import { errorText, formatNumber } from '../format.ts';
+import { datasetState, runName, storedRunsState } from '../lab-state.ts';
+import { ConfusionMatrix } from './confusion-matrix.tsx';
+import { PromotePanel } from './promote-panel.tsx';
+import { runConfusion, runPredictions, runTask } from './run-fields.ts';
+import { RunsTable } from './runs-table.tsx';
+
+function showValue(value: unknown): string {
+  if (typeof value === 'number') return formatNumber(value);
+  if (value === undefined) return '–';
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/**
+ * The compare section: every stored run of the task in a sortable table, then for the runs picked
+ * the parameter differences and metrics (`lab.runs.compare`), overlaid learning curves, confusion
+ * matrices or predicted-vs-actual plots; and register → promote through the gate.
+ */
+export function ComparePanel({ lab }: { lab: Lab }) {
+  const dataset = datasetState.value;
+  const allRuns = storedRunsState.value;
+  const [onlyThisDataset, setOnlyThisDataset] = useState(true);
+  const [selected, setSelected] = useState<string[]>([]);
+  const [comparison, setComparison] = useState<RunComparison | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const task = dataset?.schema.target?.task ?? (allRuns[0] ? runTask(allRuns[0]) : 'classification');
+  const runs = allRuns.filter(
+    (r) =>
+      runTask(r) === task && (!onlyThisDataset || !dataset || r.datasetFingerprint === dataset.fingerprint),
+  );
+  const picked = runs.filter((r) => selected.includes(r.id));
+
+  // Start with the finished runs of this session picked (the newest few).
+  useEffect(() => {
+    if (selected.length === 0) {
+      setSelected(
+        runs
+          .filter((r) => r.status === 'finished')
+          .slice(0, 4)
+          .map((r) => r.id),
+      );
+    }
+  }, [allRuns]);
+
+  useEffect(() => {
+    const ids = picked.map((r) => r.id);
+    if (ids.length < 2) {
+      setComparison(null);
+      return;
+    }
+    let live = true;
+    lab.runs.compare(ids).then(
+      (c) => live && setComparison(c),
+      (e: unknown) => live && setError(errorText(e)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [lab, selected.join(','), allRuns]);
+
+  const toggle = (runId: string): void =>
+    setSelected((current) =>
+      current.includes(runId) ? current.filter((id) => id !== runId) : [...current, runId],
+    );
+
+  return (
+    <>
+      <div class="toolbar">
+        <span>
+          {runs.length} {task} run{runs.length === 1 ? '' : 's'} stored
+        </span>
+        {dataset && (
+          <label class="checkbox">
+            <input
+              type="checkbox"
+              checked={onlyThisDataset}
+              onChange={(e) => setOnlyThisDataset(e.currentTarget.checked)}
+            />{' '}
+            only runs on {dataset.name}
+          </label>
+        )}
+      </div>
+      {runs.length === 0 ? (
+        <p class="muted">No runs yet: train candidates above.</p>
+      ) : (
+        <RunsTable runs={runs} task={task} selected={selected} onToggle={toggle} />
+      )}
+      {error && (
+        <p role="alert" class="bad">
+          {error}
+        </p>
+      )}
+      {picked.length > 0 && (
+        <div class="compare-details" data-testid="compare-details">
+          <div class="two-col">
+            <div>
+              <h3>Learning curves</h3>
+              <LearningCurves runs={picked} />
+            </div>
+            <div>
+              <h3>Parameter differences</h3>
+              {comparison && Object.keys(comparison.differences).length > 0 ? (
+                <div class="table-scroll">
+                  <table aria-label="Parameter differences">
+                    <thead>
+                      <tr>
+                        <th scope="col">spec field</th>
+                        {comparison.runIds.map((id) => (
+                          <th scope="col" key={id}>
+                            {runName(picked.find((r) => r.id === id) ?? { id, tags: [] })}
+                          </th>
+                        ))}
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {Object.entries(comparison.differences).map(([field, values]) => (
+                        <tr key={field}>
+                          <th scope="row">
+                            <code>{field}</code>
+                          </th>
+                          {values.map((v, i) => (
+                            <td key={comparison.runIds[i] ?? i}>{showValue(v)}</td>
+                          ))}
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </div>
+              ) : (
+                <p class="muted">
+                  {picked.length < 2 ? 'Pick two or more runs to see what differs.' : 'Same parameters.'}
+                </p>
+              )}
+            </div>
+          </div>
+          <h3>
+            {task === 'classification'
+              ? 'Confusion matrices (test split)'
+              : 'Predicted vs actual (test split)'}
+          </h3>
+          <div class="per-run-grid">
+            {picked.map((run) => {
+              if (task === 'classification') {
+                const confusion = runConfusion(run);
+                return confusion ? (
+                  <ConfusionMatrix
+                    key={run.id}
+                    title={runName(run)}
+                    classes={confusion.classes}
+                    matrix={confusion.matrix}
+                  />
+                ) : (
+                  <p key={run.id} class="muted">
+                    {runName(run)}: no confusion matrix stored.
+                  </p>
+                );
+              }
+              const predictions = runPredictions(run);
+              return predictions ? (
+                <PredictedVsActual
+                  key={run.id}
+                  title={runName(run)}
+                  actual={predictions.actual}
+                  predicted={predictions.predicted}
+                />
+              ) : (
+                <p key={run.id} class="muted">
+                  {runName(run)}: no test predictions stored.
+                </p>
+              );
+            })}
+          </div>
+        </div>
+      )}
+      <h3>Register and promote</h3>
+      <PromotePanel
+        lab={lab}
+        runs={runs}
+        task={task}
+        datasetName={dataset?.name ?? 'model'}
+        preferredRunId={picked[0]?.id ?? null}
+      />
+    </>
+  );
+}

@@ -1,0 +1,89 @@
+import type { QualityReport } from 'edgeflow/data';
+
+/**
+ * The quality report: totals, each problem with its row examples (row index and file line), the
+ * class balance, and per-column figures.
+ */
+export function QualityReportView({ quality }: { quality: QualityReport }) {
+  return (
+    <div class="quality">
+      <p>
+        {quality.rowsRead} rows read, <strong>{quality.rowCount}</strong> loaded (policy{' '}
+        <code>{quality.rowPolicy}</code>): {quality.droppedRows} dropped, {quality.imputedCells} cells
+        imputed, {quality.duplicateRows} duplicate rows.
+      </p>
+      {quality.issues.length === 0 ? (
+        <p class="ok">No problems found.</p>
+      ) : (
+        <ul class="issues" aria-label="Quality issues">
+          {quality.issues.map((issue) => (
+            <li key={`${issue.kind}-${issue.column ?? ''}`} class={`issue issue-${issue.severity}`}>
+              <span class="severity">{issue.severity}</span> <strong>{issue.column ?? 'dataset'}</strong>:{' '}
+              {issue.message}
+              {issue.examples.length > 0 && (
+                <span class="examples">
+                  {' '}
+                  e.g.{' '}
+                  {issue.examples.slice(0, 5).map((example, i) => (
+                    <span key={`${example.row}-${example.line}-${i}`} class="example">
+                      {example.line !== null ? `line ${example.line}` : `row ${example.row}`}
+                      {example.value !== undefined && (
+                        <>
+                          {' '}
+                          <code>{JSON.stringify(example.value)}</code>
+                        </>
+                      )}
+                      {i < Math.min(issue.examples.length, 5) - 1 ? ', ' : ''}
+                    </span>
+                  ))}
+                </span>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+      {quality.classBalance && (
+        <p>
+          Class balance:{' '}
+          {quality.classBalance
+            .map((c) => `${c.class} ${c.count} (${(c.fraction * 100).toFixed(0)} %)`)
+            .join(' · ')}
+        </p>
+      )}
+      <div class="table-scroll">
+        <table aria-label="Column quality">
+          <thead>
+            <tr>
+              <th scope="col">column</th>
+              <th scope="col">type</th>
+              <th scope="col">role</th>
+              <th scope="col">missing</th>
+              <th scope="col">type mismatches</th>
+              <th scope="col">out of range</th>
+              <th scope="col">distinct</th>
+            </tr>
+          </thead>
+          <tbody>
+            {quality.columns.map((c) => (
+              <tr key={c.name}>
+                <th scope="row">{c.name}</th>
+                <td>{c.type}</td>
+                <td>{c.role}</td>
+                <td class={c.missing > 0 ? 'warn' : undefined}>
+                  {c.missing} ({(c.missingRate * 100).toFixed(1)} %)
+                </td>
+                <td class={c.typeMismatches > 0 ? 'bad' : undefined}>{c.typeMismatches}</td>
+                <td class={c.outOfRange > 0 ? 'warn' : undefined}>{c.outOfRange}</td>
+                <td>
+                  {c.distinct}
+                  {c.distinctCapped ? '+' : ''}
+                  {c.constant ? ' (constant)' : ''}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,492 @@
+// Streaming CSV/TSV reading. uDSV (the fastest JS CSV parser we measured) does the parsing; this
+// file feeds it whole records in blocks of about a megabyte and checks its work, because uDSV is
+// built for well-formed files and says nothing about bad ones: a short row silently borrows fields
+// from the next line, extra fields end up in the last column, an unclosed quote runs to the end.
+//
+// For each block a scan with indexOf (native speed) finds where records start and on which line,
+// where quotes open and close, and which line ending the block uses. After uDSV has parsed the
+// block, the row count must equal the record count, every row must have the header's width, and a
+// last field holding the delimiter is re-read exactly. Anything odd sends the block to the exact
+// tokenizer (csv-tokenizer.ts), which names the line and the problem.
+import { initParser, type Parser, type Schema as UdsvSchema } from 'udsv';
+import { EdgeflowError } from '../errors.ts';
+import { tokenizeCsv } from './csv-tokenizer.ts';
+import type { RowSink } from './table-builder.ts';
+import { cancelled, type TextPiece } from './text-source.ts';
+
+/** Options of `readCsv`. */
+export interface CsvReadOptions {
+  /** Field delimiter; detected from the header line when absent. */
+  readonly delimiter?: string;
+  readonly maxColumns: number;
+  readonly signal?: AbortSignal;
+  /** Called after each piece of input with the bytes read so far. */
+  readonly onBytes?: (bytesRead: number) => void;
+}
+
+/** What reading found out about the file. */
+export interface CsvReadResult {
+  readonly delimiter: string;
+  readonly columns: readonly string[];
+  readonly bytesRead: number;
+}
+
+const LF = 10;
+const CR = 13;
+const QUOTE = '"';
+/** Characters gathered before a block is parsed. */
+const BLOCK_CHARS = 1 << 20;
+/** A record longer than this is almost surely an unclosed quote; stop instead of buffering the file. */
+const MAX_RECORD_CHARS = 16 << 20;
+
+/**
+ * Reads CSV (RFC 4180) text pieces into `sink`: header first, then every record with its line.
+ *
+ * @throws EdgeflowError `PARSE_ERROR` (unterminated quote, text after a closing quote, ragged rows,
+ * empty or duplicate header names, binary input), `TOO_MANY_COLUMNS`, `EMPTY_DATASET` (no header),
+ * `CANCELLED`; and whatever the sink throws (`DATA_QUALITY` under rowPolicy 'error').
+ */
+export async function readCsv(
+  pieces: AsyncIterable<TextPiece>,
+  sink: RowSink,
+  options: CsvReadOptions,
+): Promise<CsvReadResult> {
+  const reader = new CsvBlockReader(sink, options);
+  let pending: string[] = [];
+  let pendingChars = 0;
+  let bytesRead = 0;
+  for await (const piece of pieces) {
+    if (options.signal?.aborted) throw cancelled();
+    bytesRead += piece.bytes;
+    if (piece.text.length > 0) {
+      pending.push(piece.text);
+      pendingChars += piece.text.length;
+    }
+    if (pendingChars >= BLOCK_CHARS) {
+      reader.push(pending.join(''), false);
+      pending = [];
+      pendingChars = 0;
+    }
+    options.onBytes?.(bytesRead);
+  }
+  reader.push(pending.join(''), true);
+  return { delimiter: reader.delimiter, columns: reader.columns, bytesRead };
+}
+
+class CsvBlockReader {
+  readonly #sink: RowSink;
+  readonly #options: CsvReadOptions;
+  #carry = '';
+  #line = 1;
+  #header: string[] | null = null;
+  #delimiter = ',';
+  #crOnly = false;
+  #parser: Parser | null = null;
+  #udsvSchema: UdsvSchema | null = null;
+  #width = 0;
+  #recordLines = new Int32Array(1 << 16);
+  #recordStarts = new Int32Array(1 << 16);
+  #rowInBlock = 0;
+  #recordsInBlock = 0;
+  #anomaly = false;
+  #suspects: number[] = [];
+  #quoted = false;
+
+  constructor(sink: RowSink, options: CsvReadOptions) {
+    this.#sink = sink;
+    this.#options = options;
+  }
+
+  get delimiter(): string {
+    return this.#delimiter;
+  }
+
+  get columns(): readonly string[] {
+    return this.#header ?? [];
+  }
+
+  push(piece: string, final: boolean): void {
+    let text = this.#carry.length > 0 ? this.#carry + piece : piece;
+    this.#carry = '';
+    if (this.#header === null) {
+      const rest = this.#readHeader(text, final);
+      if (rest === null) {
+        this.#carry = text;
+        return;
+      }
+      text = text.slice(rest);
+    }
+    if (this.#crOnly) text = text.replaceAll('\r', '\n');
+    checkNotBinary(text, this.#line);
+    const consumed = this.#width === 1 ? this.#readWithTokenizer(text, final) : this.#readBlock(text, final);
+    this.#carry = text.slice(consumed);
+    if (this.#carry.length > MAX_RECORD_CHARS) {
+      const openQuote = tokenizeCsv(this.#carry, { delimiter: this.#delimiter, startLine: this.#line, final: true });
+      const where = openQuote.problem ? `a quoted field opened at line ${openQuote.problem.line}` : `line ${this.#line}`;
+      throw new EdgeflowError(
+        'PARSE_ERROR',
+        `The record at line ${this.#line} is longer than ${MAX_RECORD_CHARS >> 20} MiB: ${where} is probably an unterminated quote. Close the quote (write "" for a quote inside a quoted field).`,
+        { details: { line: openQuote.problem?.line ?? this.#line, problem: 'unterminated_quote' } },
+      );
+    }
+  }
+
+  /** Reads the header record; returns the offset after it, or null when more text is needed. */
+  #readHeader(text: string, final: boolean): number | null {
+    if (text.trim().length === 0) {
+      if (!final) return null;
+      throw new EdgeflowError('EMPTY_DATASET', 'The file is empty. Load a CSV file with a header line and data rows.', {
+        details: { line: 1 },
+      });
+    }
+    checkNotBinary(text.slice(0, 65536), 1);
+    const firstBreak = text.search(/[\r\n]/);
+    if (firstBreak === -1 && !final) return null;
+    const firstLine = firstBreak === -1 ? text : text.slice(0, firstBreak);
+    this.#delimiter = this.#options.delimiter ?? detectDelimiterOf(firstLine);
+    const tokens = tokenizeCsv(text, { delimiter: this.#delimiter, final, maxRecords: 1 });
+    if (tokens.problem) throw syntaxError(tokens.problem.problem, tokens.problem.line, tokens.problem.field, null);
+    const record = tokens.records[0];
+    if (!record) {
+      if (!final) return null;
+      throw new EdgeflowError('EMPTY_DATASET', 'The file has no header line.', { details: { line: 1 } });
+    }
+    const names = record.fields.map((name) => name.trim());
+    if (names.length > this.#options.maxColumns) {
+      throw new EdgeflowError(
+        'TOO_MANY_COLUMNS',
+        `The header has ${names.length} columns, more than the limit of ${this.#options.maxColumns}. Raise maxColumns if this is intended, or check the delimiter ("${printable(this.#delimiter)}").`,
+        { details: { columns: names.length, limit: this.#options.maxColumns, line: record.line } },
+      );
+    }
+    checkHeaderNames(names, record.line);
+    this.#header = names;
+    this.#width = names.length;
+    const ending = text.charCodeAt(record.end - 1);
+    this.#crOnly = ending === CR;
+    this.#line = tokens.restLine;
+    this.#sink.beginColumns(names);
+    return record.end;
+  }
+
+  /** Single-column files go through the exact tokenizer (uDSV reads a quoted empty value as an empty line there). */
+  #readWithTokenizer(text: string, final: boolean): number {
+    const tokens = tokenizeCsv(text, { delimiter: this.#delimiter, startLine: this.#line, final });
+    for (const record of tokens.records) {
+      if (record.fields.length !== this.#width) throw raggedError(record.line, record.fields.length, this.#width);
+      this.#sink.addStringRow(record.fields, record.line);
+    }
+    if (tokens.problem) throw syntaxError(tokens.problem.problem, tokens.problem.line, tokens.problem.field, this.#header);
+    this.#line = tokens.restLine;
+    return tokens.rest;
+  }
+
+  /** Scans, parses with uDSV and checks one block of whole records; returns the characters consumed. */
+  #readBlock(text: string, final: boolean): number {
+    let scan = this.#scan(text, final);
+    if (scan.records === 0) {
+      this.#line = scan.endLine;
+      return scan.end;
+    }
+    const consumed = scan.end;
+    let block = consumed === text.length ? text : text.slice(0, consumed);
+    if (scan.crlf > 0 && scan.lf > 0) {
+      // Mixed line endings: uDSV splits on one delimiter, so make them all LF (and scan again,
+      // since the offsets moved).
+      block = block.replaceAll('\r\n', '\n');
+      scan = this.#scan(block, final);
+    }
+    const rowDelimiter = scan.crlf > 0 ? '\r\n' : '\n';
+    if (scan.unterminatedLast) block += rowDelimiter;
+    this.#parse(block, rowDelimiter, scan.quoted, scan.startLine);
+    if (this.#anomaly || this.#rowInBlock !== scan.records) this.#locate(block, scan.startLine);
+    for (const index of this.#suspects) {
+      // A last field holding the delimiter: fine if it was quoted, extra fields if not.
+      const start = this.#recordStarts[index] as number;
+      const end = index + 1 < scan.records ? (this.#recordStarts[index + 1] as number) : block.length;
+      const record = tokenizeCsv(block.slice(start, end), { delimiter: this.#delimiter, final: true, maxRecords: 1 })
+        .records[0];
+      if (record && record.fields.length !== this.#width) {
+        throw raggedError(this.#recordLines[index] as number, record.fields.length, this.#width);
+      }
+    }
+    this.#line = scan.endLine;
+    return consumed;
+  }
+
+  #parse(block: string, rowDelimiter: string, quoted: boolean, startLine: number): void {
+    if (this.#parser === null) {
+      // Our own uDSV schema: no header row to skip (we read it), every column a string (we type the values).
+      this.#udsvSchema = {
+        skip: 0,
+        col: this.#delimiter,
+        row: rowDelimiter,
+        encl: '',
+        esc: '',
+        trim: false,
+        cols: (this.#header as string[]).map((name) => ({
+          name,
+          type: 's',
+          repl: { empty: null, null: undefined, NaN: undefined },
+        })),
+      } as UdsvSchema;
+      this.#parser = initParser(this.#udsvSchema);
+    }
+    const schema = this.#udsvSchema as { row: string; encl: string; esc: string };
+    // uDSV reads these per call: the quote-free fast path when the block has no quote at all.
+    schema.row = rowDelimiter;
+    schema.encl = quoted ? QUOTE : '';
+    schema.esc = quoted ? QUOTE : '';
+    this.#quoted = quoted;
+    this.#rowInBlock = 0;
+    this.#anomaly = false;
+    this.#suspects = [];
+    const parser = this.#parser;
+    try {
+      parser.chunk<string[]>(block, parser.stringArrs, this.#onRow);
+    } catch (error) {
+      // A value error may really be a ragged row that shifted the fields: prefer the structural error.
+      this.#locate(block, startLine, true);
+      throw error;
+    }
+  }
+
+  readonly #onRow = (row: string[]): boolean => {
+    const index = this.#rowInBlock++;
+    const last = row.length - 1;
+    if (row.length !== this.#width || index >= this.#recordsInBlock) {
+      this.#anomaly = true;
+      return false;
+    }
+    if ((row[last] as string).indexOf(this.#delimiter) !== -1) {
+      if (!this.#quoted) {
+        this.#anomaly = true;
+        return false;
+      }
+      this.#suspects.push(index);
+    }
+    this.#sink.addStringRow(row, this.#recordLines[index] as number);
+    return true;
+  };
+
+  /**
+   * Finds the first structural problem in a block with the exact tokenizer and throws it. With
+   * `quiet`, returns when there is none (the caller has its own error to throw).
+   */
+  #locate(block: string, startLine: number, quiet = false): void {
+    // uDSV stops on a false return and keeps half a block; start it afresh for the next block.
+    this.#parser = null;
+    const tokens = tokenizeCsv(block, { delimiter: this.#delimiter, startLine, final: true });
+    for (const record of tokens.records) {
+      if (record.fields.length !== this.#width) throw raggedError(record.line, record.fields.length, this.#width);
+    }
+    if (tokens.problem) throw syntaxError(tokens.problem.problem, tokens.problem.line, tokens.problem.field, this.#header);
+    if (quiet) return;
+    throw new EdgeflowError(
+      'PARSE_ERROR',
+      `Could not read the records starting at line ${startLine}: the parser and the checker disagree. Please report this file's layout as a bug.`,
+      { details: { line: startLine, problem: 'parser_disagreement' } },
+    );
+  }
+
+  /**
+   * Finds the complete records of `text`: their count, start offsets and lines, where the last one
+   * ends, whether any quote opens a field, and which line endings are used.
+   */
+  #scan(text: string, final: boolean) {
+    const delimiter = this.#delimiter.charCodeAt(0);
+    const n = text.length;
+    let line = this.#line;
+    const startLine = line;
+    let records = 0;
+    let pos = 0;
+    let recordStart = 0;
+    let recordLine = line;
+    let crlf = 0;
+    let lf = 0;
+    let quoted = false;
+    let unterminatedLast = false;
+    let nextQuote = text.indexOf(QUOTE);
+    let nextBreak = text.indexOf('\n');
+    const addRecord = (start: number, at: number): void => {
+      if (records === this.#recordLines.length) {
+        this.#recordLines = growInt32(this.#recordLines);
+        this.#recordStarts = growInt32(this.#recordStarts);
+      }
+      this.#recordStarts[records] = start;
+      this.#recordLines[records] = at;
+      records++;
+    };
+    while (true) {
+      if (nextBreak !== -1 && (nextQuote === -1 || nextBreak < nextQuote)) {
+        // A line break outside quotes ends a record (an empty line is skipped).
+        const cr = nextBreak > recordStart && text.charCodeAt(nextBreak - 1) === CR;
+        const empty = nextBreak === recordStart || (cr && nextBreak === recordStart + 1);
+        if (!empty) {
+          addRecord(recordStart, recordLine);
+          if (cr) crlf++;
+          else lf++;
+        }
+        line++;
+        pos = nextBreak + 1;
+        recordStart = pos;
+        recordLine = line;
+        nextBreak = text.indexOf('\n', pos);
+        continue;
+      }
+      if (nextQuote === -1) break;
+      const q = nextQuote;
+      if (q !== recordStart && text.charCodeAt(q - 1) !== delimiter) {
+        // A quote inside an unquoted field is an ordinary character.
+        nextQuote = text.indexOf(QUOTE, q + 1);
+        continue;
+      }
+      quoted = true;
+      let p = q + 1;
+      let close = -1;
+      while (true) {
+        const c = text.indexOf(QUOTE, p);
+        if (c === -1) break;
+        if (c + 1 < n && text.charCodeAt(c + 1) === 34) {
+          p = c + 2;
+          continue;
+        }
+        if (c + 1 >= n && !final) break; // the next piece may start with the second quote of ""
+        close = c;
+        break;
+      }
+      if (close === -1) {
+        if (final) {
+          throw syntaxError('unterminated_quote', line + countLf(text, recordStart, q), -1, this.#header);
+        }
+        // The record continues in the next piece.
+        this.#recordsInBlock = records;
+        return { records, end: recordStart, endLine: recordLine, startLine, crlf, lf, quoted, unterminatedLast };
+      }
+      const after = close + 1 < n ? text.charCodeAt(close + 1) : -1;
+      if (after !== delimiter && after !== LF && after !== CR && after !== -1) {
+        throw syntaxError('text_after_quote', line + countLf(text, recordStart, close), -1, this.#header);
+      }
+      // Line breaks inside the quoted field belong to the record.
+      while (nextBreak !== -1 && nextBreak < close) {
+        line++;
+        nextBreak = text.indexOf('\n', nextBreak + 1);
+      }
+      nextQuote = text.indexOf(QUOTE, close + 1);
+    }
+    let end = recordStart;
+    if (final && recordStart < n) {
+      const tail = text.slice(recordStart);
+      if (tail !== '\r') {
+        addRecord(recordStart, recordLine);
+        unterminatedLast = true;
+      }
+      end = n;
+    }
+    this.#recordsInBlock = records;
+    return { records, end, endLine: line, startLine, crlf, lf, quoted, unterminatedLast };
+  }
+}
+
+function growInt32(array: Int32Array): Int32Array<ArrayBuffer> {
+  const next = new Int32Array(array.length * 2);
+  next.set(array);
+  return next;
+}
+
+function countLf(text: string, from: number, to: number): number {
+  let count = 0;
+  let p = text.indexOf('\n', from);
+  while (p !== -1 && p < to) {
+    count++;
+    p = text.indexOf('\n', p + 1);
+  }
+  return count;
+}
+
+function detectDelimiterOf(firstLine: string): string {
+  const counts = new Map<string, number>();
+  let inQuotes = false;
+  for (const ch of firstLine) {
+    if (ch === QUOTE) inQuotes = !inQuotes;
+    else if (!inQuotes && (ch === ',' || ch === '\t' || ch === ';' || ch === '|')) {
+      counts.set(ch, (counts.get(ch) ?? 0) + 1);
+    }
+  }
+  let best = ',';
+  let bestCount = 0;
+  for (const candidate of [',', '\t', ';', '|']) {
+    const count = counts.get(candidate) ?? 0;
+    if (count > bestCount) {
+      best = candidate;
+      bestCount = count;
+    }
+  }
+  return best;
+}
+
+function checkHeaderNames(names: readonly string[], line: number): void {
+  const seen = new Map<string, number>();
+  names.forEach((name, index) => {
+    if (name.length === 0) {
+      throw new EdgeflowError(
+        'PARSE_ERROR',
+        `Header line ${line}: column ${index + 1} has an empty name. Give every column a name.`,
+        { details: { line, column: index + 1, problem: 'empty_header' } },
+      );
+    }
+    const first = seen.get(name);
+    if (first !== undefined) {
+      throw new EdgeflowError(
+        'PARSE_ERROR',
+        `Header line ${line}: columns ${first + 1} and ${index + 1} are both named "${name}". Rename one of them.`,
+        { details: { line, column: index + 1, name, firstColumn: first + 1, problem: 'duplicate_header' } },
+      );
+    }
+    seen.set(name, index);
+  });
+}
+
+function checkNotBinary(text: string, line: number): void {
+  const nul = text.indexOf('\0');
+  let replacements = 0;
+  const probe = Math.min(text.length, 65536);
+  for (let p = text.indexOf('\uFFFD'); p !== -1 && p < probe; p = text.indexOf('\uFFFD', p + 1)) replacements++;
+  if (nul !== -1 || replacements > probe / 100) {
+    const at = nul === -1 ? line : line + countLf(text, 0, nul);
+    throw new EdgeflowError(
+      'PARSE_ERROR',
+      `This does not look like a text file (${nul !== -1 ? 'a NUL byte' : 'bytes that are not UTF-8'} near line ${at}). Export the data as CSV, TSV or JSON in UTF-8; spreadsheets (.xlsx) and archives cannot be read directly.`,
+      { details: { line: at, problem: 'binary' } },
+    );
+  }
+}
+
+function raggedError(line: number, fields: number, width: number): EdgeflowError {
+  return new EdgeflowError(
+    'PARSE_ERROR',
+    `Line ${line} has ${fields} field${fields === 1 ? '' : 's'}, but the header has ${width}. Every row needs one value per column (leave a value empty, don't drop it; quote values that contain the delimiter).`,
+    { details: { line, fields, expected: width, problem: 'ragged_row' } },
+  );
+}
+
+function syntaxError(
+  problem: 'unterminated_quote' | 'text_after_quote',
+  line: number,
+  field: number,
+  header: readonly string[] | null,
+): EdgeflowError {
+  const column = field >= 0 && header ? header[field] : undefined;
+  const where = `line ${line}${column !== undefined ? `, column "${column}"` : ''}`;
+  const message =
+    problem === 'unterminated_quote'
+      ? `A quoted field opened at ${where} is never closed. Close the quote (write "" for a quote inside a quoted field).`
+      : `Text follows a closing quote at ${where}. A quoted field must end at a delimiter or the line end; write "" for a quote inside a quoted field.`;
+  return new EdgeflowError('PARSE_ERROR', message, {
+    details: { line, problem, ...(column !== undefined ? { column } : {}) },
+  });
+}
+
+function printable(delimiter: string): string {
+  return delimiter === '\t' ? '\\t' : delimiter;
+}

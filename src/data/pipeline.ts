@@ -1,0 +1,735 @@
+// The preprocessing pipeline: fitted on the training rows only, stored as plain JSON with the model,
+// applied to a whole table (training) or to one raw row at a time (prediction at the edge) with
+// exactly the same arithmetic. Both paths read a raw value through cell-values.ts (numbers become the
+// float32 the table stores), run the same per-value step functions in float64, and round to float32
+// once at the end, so `transformTable` and `transformRow` agree to the bit.
+import { closestNames, EdgeflowError } from '../errors.ts';
+import {
+  type ColumnSchema,
+  type ColumnType,
+  type DatasetSchema,
+  type FittedColumn,
+  type FittedNumericStep,
+  type FittedPipeline,
+  type FittedTarget,
+  fittedPipelineSchema,
+  type PipelineStep,
+  pipelineStepSchema,
+} from '../schemas/dataset.ts';
+import {
+  DEFAULT_MISSING_VALUES,
+  describeValue,
+  readBoolean,
+  readCategory,
+  readDate,
+  readNumber,
+} from './cell-values.ts';
+import { getColumn } from './table.ts';
+import type { Column, Table } from './types.ts';
+
+/** Options of `fitPipeline`. */
+export interface FitOptions {
+  /** Fit on these rows only (the training split); default all rows. */
+  readonly rows?: ArrayLike<number>;
+  /** Regression: standardize the target (default true); invert with `inverseTransformTarget`. */
+  readonly scaleTarget?: boolean;
+}
+
+const NUMERIC_STEPS = new Set(['impute', 'standardize', 'minmax', 'clip', 'log1p']);
+const NUMERIC_TYPES: readonly ColumnType[] = ['numeric', 'integer', 'boolean', 'date'];
+
+/**
+ * The pipeline a schema gets by default: numeric features are median-imputed and standardized,
+ * booleans imputed with the most frequent value, categorical features imputed with the most
+ * frequent category and one-hot encoded (at most 50 categories; unseen ones encode as all zeros).
+ */
+export function defaultPipelineSteps(schema: DatasetSchema): PipelineStep[] {
+  const types = new Set(schema.columns.filter((c) => c.role === 'feature').map((c) => c.type));
+  const steps: PipelineStep[] = [];
+  const numeric = (['numeric', 'integer', 'date'] as const).filter((t) => types.has(t));
+  if (numeric.length) {
+    steps.push({ step: 'impute', strategy: 'median', types: [...numeric] });
+    steps.push({ step: 'standardize', types: [...numeric] });
+  }
+  if (types.has('boolean')) steps.push({ step: 'impute', strategy: 'most_frequent', types: ['boolean'] });
+  if (types.has('categorical')) {
+    steps.push({ step: 'impute', strategy: 'most_frequent', types: ['categorical'] });
+    steps.push({ step: 'onehot', maxCategories: 50, unknown: 'ignore', types: ['categorical'] });
+  }
+  return steps;
+}
+
+/**
+ * Fits a pipeline on the given rows (the training split: nothing from validation or test leaks in).
+ * Every feature column of the schema becomes one or more output features, in schema order.
+ *
+ * @throws EdgeflowError `INVALID_ARGUMENT` for an invalid step, a step naming a column that is not a
+ * feature or has the wrong type, log1p of a value ≤ -1, or a column with missing training values and
+ * no imputer; `SCHEMA_MISMATCH` when the table lacks a feature column.
+ * @example
+ * const pipeline = fitPipeline(ds.table, ds.schema, undefined, { rows: split.train });
+ * const x = transformTable(pipeline, ds.table, split.test);
+ */
+export function fitPipeline(
+  table: Table,
+  schema: DatasetSchema,
+  steps: readonly PipelineStep[] = defaultPipelineSteps(schema),
+  options: FitOptions = {},
+): FittedPipeline {
+  const parsed = steps.map((step, index) => {
+    const result = pipelineStepSchema.safeParse(step);
+    if (!result.success) {
+      const issue = result.error.issues[0];
+      throw new EdgeflowError(
+        'INVALID_ARGUMENT',
+        `Pipeline step ${index + 1} is not valid: ${issue ? `${issue.path.join('.') || '(step)'}: ${issue.message}` : result.error.message}.`,
+        { cause: result.error, details: { step: index } },
+      );
+    }
+    return result.data;
+  });
+  const features = schema.columns.filter((c) => c.role === 'feature');
+  const featureNames = new Set(features.map((c) => c.name));
+  for (const step of parsed) {
+    for (const name of step.columns ?? []) {
+      if (!featureNames.has(name)) {
+        const near = closestNames(name, [...featureNames]);
+        throw new EdgeflowError(
+          'INVALID_ARGUMENT',
+          `Pipeline step "${step.step}" names column "${name}", which is not a feature.${near.length ? ` Did you mean ${near.map((n) => `"${n}"`).join(', ')}?` : ''}`,
+          { details: { step: step.step, column: name, features: [...featureNames] } },
+        );
+      }
+    }
+  }
+  const rows = options.rows ?? null;
+  const rowCount = rows ? rows.length : table.rowCount;
+  const columns: FittedColumn[] = [];
+  const outputNames: string[] = [];
+  let offset = 0;
+  for (const spec of features) {
+    const column = getColumn(table, spec.name);
+    const applicable = parsed.filter((step) => appliesTo(step, spec));
+    const fitted =
+      spec.type === 'categorical'
+        ? fitCategorical(spec, column, applicable, rows, offset)
+        : fitNumeric(spec, column, applicable, rows, offset);
+    columns.push(fitted.column);
+    outputNames.push(...fitted.names);
+    offset += fitted.column.width;
+  }
+  return {
+    version: 1,
+    columns,
+    featureNames: outputNames,
+    featureCount: offset,
+    target: fitTarget(table, schema, rows, options.scaleTarget ?? true),
+    fittedRows: rowCount,
+  };
+}
+
+function appliesTo(step: PipelineStep, column: ColumnSchema): boolean {
+  if (step.columns) return step.columns.includes(column.name);
+  if (step.types) return step.types.includes(column.type);
+  if (step.step === 'impute') return true;
+  if (step.step === 'onehot' || step.step === 'ordinal') return column.type === 'categorical';
+  return column.type === 'numeric' || column.type === 'integer';
+}
+
+/** The rows' values of a numeric, integer, date or boolean column as float64 (NaN where missing). */
+function numericWork(column: Column, rows: ArrayLike<number> | null): Float64Array {
+  if (column.kind === 'categorical') throw new Error('unreachable: categorical column in a numeric chain');
+  const n = rows ? rows.length : column.values.length;
+  const out = new Float64Array(n);
+  const mask = column.missing;
+  for (let k = 0; k < n; k++) {
+    const i = rows ? (rows[k] as number) : k;
+    out[k] = mask !== null && mask[i] === 1 ? Number.NaN : (column.values[i] as number);
+  }
+  return out;
+}
+
+function fitNumeric(
+  spec: ColumnSchema,
+  column: Column,
+  steps: readonly PipelineStep[],
+  rows: ArrayLike<number> | null,
+  offset: number,
+): { column: FittedColumn; names: string[] } {
+  if (column.kind === 'categorical') {
+    throw new EdgeflowError(
+      'SCHEMA_MISMATCH',
+      `Column "${spec.name}" is ${spec.type} in the schema but holds categories in the table.`,
+      { details: { column: spec.name } },
+    );
+  }
+  const work = numericWork(column, rows);
+  const fitted: FittedNumericStep[] = [];
+  for (const step of steps) {
+    if (step.step === 'onehot' || step.step === 'ordinal') {
+      if (step.columns) {
+        throw new EdgeflowError(
+          'INVALID_ARGUMENT',
+          `Step "${step.step}" encodes categories, but column "${spec.name}" is ${spec.type}. Give it type "categorical" in the schema to encode it.`,
+          { details: { step: step.step, column: spec.name, type: spec.type } },
+        );
+      }
+      continue;
+    }
+    const fittedStep = fitNumericStep(step, work, spec.name);
+    for (let k = 0; k < work.length; k++) work[k] = applyNumericStep(fittedStep, work[k] as number);
+    fitted.push(fittedStep);
+  }
+  for (let k = 0; k < work.length; k++) {
+    if (Number.isNaN(work[k])) {
+      throw new EdgeflowError(
+        'INVALID_ARGUMENT',
+        `Column "${spec.name}" has missing values in the training rows and no impute step. Add { step: 'impute', columns: ['${spec.name}'], strategy: 'median' }.`,
+        { details: { column: spec.name } },
+      );
+    }
+  }
+  return {
+    column: {
+      name: spec.name,
+      type: spec.type,
+      fillCategory: null,
+      steps: fitted,
+      encoding: { encoding: 'number' },
+      offset,
+      width: 1,
+    },
+    names: [spec.name],
+  };
+}
+
+function fitNumericStep(step: PipelineStep, work: Float64Array, name: string): FittedNumericStep {
+  const present = work.filter((v) => !Number.isNaN(v));
+  switch (step.step) {
+    case 'impute': {
+      let value: number;
+      if (step.strategy === 'constant') {
+        if (typeof step.value !== 'number') {
+          throw new EdgeflowError('INVALID_ARGUMENT', `Impute "constant" for numeric column "${name}" needs a numeric value.`, {
+            details: { column: name },
+          });
+        }
+        value = step.value;
+      } else if (present.length === 0) {
+        throw new EdgeflowError(
+          'INVALID_ARGUMENT',
+          `Column "${name}" has no values in the training rows to compute a ${step.strategy}; impute a constant or set the column aside.`,
+          { details: { column: name } },
+        );
+      } else if (step.strategy === 'mean') value = mean(present);
+      else if (step.strategy === 'median') value = quantile(present.sort(), 0.5);
+      else value = mostFrequentNumber(present);
+      return { step: 'impute', strategy: step.strategy, value };
+    }
+    case 'standardize': {
+      const m = present.length ? mean(present) : 0;
+      let sumSquares = 0;
+      for (let i = 0; i < present.length; i++) sumSquares += ((present[i] as number) - m) ** 2;
+      const sd = present.length ? Math.sqrt(sumSquares / present.length) : 0;
+      // A constant column keeps scale 1 (as scikit-learn's StandardScaler does).
+      return { step: 'standardize', mean: m, scale: sd > 0 ? sd : 1 };
+    }
+    case 'minmax': {
+      const [low, high] = step.range ?? [0, 1];
+      if (!(high > low)) {
+        throw new EdgeflowError('INVALID_ARGUMENT', `minmax range must be increasing, got [${low}, ${high}].`, {
+          details: { column: name },
+        });
+      }
+      let min = Number.POSITIVE_INFINITY;
+      let max = Number.NEGATIVE_INFINITY;
+      for (const v of present) {
+        if (v < min) min = v;
+        if (v > max) max = v;
+      }
+      if (present.length === 0) {
+        min = 0;
+        max = 1;
+      }
+      const span = (max - min) / (high - low);
+      return { step: 'minmax', min, scale: span > 0 ? span : 1, low };
+    }
+    case 'clip': {
+      const sorted = step.quantiles ? present.sort() : present;
+      const min = step.min ?? (step.quantiles && sorted.length ? quantile(sorted, step.quantiles[0]) : Number.NEGATIVE_INFINITY);
+      const max = step.max ?? (step.quantiles && sorted.length ? quantile(sorted, step.quantiles[1]) : Number.POSITIVE_INFINITY);
+      if (min > max) {
+        throw new EdgeflowError('INVALID_ARGUMENT', `clip bounds are reversed for "${name}": ${min} > ${max}.`, {
+          details: { column: name, min, max },
+        });
+      }
+      // JSON has no infinity: an open side is stored as ±Number.MAX_VALUE.
+      return { step: 'clip', min: Math.max(min, -Number.MAX_VALUE), max: Math.min(max, Number.MAX_VALUE) };
+    }
+    case 'log1p': {
+      const bad = present.find((v) => !(v > -1));
+      if (bad !== undefined) {
+        throw new EdgeflowError(
+          'INVALID_ARGUMENT',
+          `log1p needs values above -1, but column "${name}" has ${bad} in the training rows. Clip or shift it first.`,
+          { details: { column: name, value: bad } },
+        );
+      }
+      return { step: 'log1p' };
+    }
+    default:
+      throw new Error(`unreachable: ${step.step}`);
+  }
+}
+
+/**
+ * One fitted step on one value. `transformTable` and `transformRow` both call this, so the two
+ * paths compute exactly the same float64 before the final float32 rounding.
+ */
+export function applyNumericStep(step: FittedNumericStep, v: number): number {
+  switch (step.step) {
+    case 'impute':
+      return v !== v ? step.value : v;
+    case 'standardize':
+      return (v - step.mean) / step.scale;
+    case 'minmax':
+      return (v - step.min) / step.scale + step.low;
+    case 'clip':
+      return v < step.min ? step.min : v > step.max ? step.max : v;
+    case 'log1p':
+      return Math.log1p(v);
+  }
+}
+
+function fitCategorical(
+  spec: ColumnSchema,
+  column: Column,
+  steps: readonly PipelineStep[],
+  rows: ArrayLike<number> | null,
+  offset: number,
+): { column: FittedColumn; names: string[] } {
+  if (column.kind !== 'categorical') {
+    throw new EdgeflowError('SCHEMA_MISMATCH', `Column "${spec.name}" is categorical in the schema but not in the table.`, {
+      details: { column: spec.name },
+    });
+  }
+  for (const step of steps) {
+    if (NUMERIC_STEPS.has(step.step) && step.step !== 'impute' && step.columns) {
+      throw new EdgeflowError(
+        'INVALID_ARGUMENT',
+        `Step "${step.step}" works on numbers, but column "${spec.name}" is categorical. Encode it with "onehot" or "ordinal".`,
+        { details: { step: step.step, column: spec.name } },
+      );
+    }
+  }
+  const counts = new Float64Array(column.dictionary.length);
+  let missing = 0;
+  const n = rows ? rows.length : column.codes.length;
+  for (let k = 0; k < n; k++) {
+    const code = column.codes[rows ? (rows[k] as number) : k] as number;
+    if (code < 0) missing++;
+    else counts[code] = (counts[code] as number) + 1;
+  }
+  const seen = column.dictionary
+    .map((value, code) => ({ value, count: counts[code] as number }))
+    .filter((c) => c.count > 0)
+    .sort((a, b) => b.count - a.count || compare(a.value, b.value));
+
+  let fillCategory: string | null = null;
+  const impute = steps.find((s) => s.step === 'impute');
+  if (impute?.step === 'impute') {
+    if (impute.strategy === 'constant') {
+      if (impute.value === undefined) {
+        throw new EdgeflowError('INVALID_ARGUMENT', `Impute "constant" for column "${spec.name}" needs a value.`, {
+          details: { column: spec.name },
+        });
+      }
+      fillCategory = String(impute.value);
+    } else if (impute.strategy === 'most_frequent') {
+      fillCategory = seen[0]?.value ?? null;
+    } else {
+      throw new EdgeflowError(
+        'INVALID_ARGUMENT',
+        `Impute "${impute.strategy}" needs numbers; column "${spec.name}" is categorical. Use "most_frequent" or "constant".`,
+        { details: { column: spec.name, strategy: impute.strategy } },
+      );
+    }
+    if (fillCategory !== null && missing > 0) {
+      const index = seen.findIndex((c) => c.value === fillCategory);
+      if (index >= 0) (seen[index] as { count: number }).count += missing;
+      else seen.push({ value: fillCategory, count: missing });
+      seen.sort((a, b) => b.count - a.count || compare(a.value, b.value));
+    }
+  }
+  const encoder = steps.filter((s) => s.step === 'onehot' || s.step === 'ordinal');
+  if (encoder.length > 1) {
+    throw new EdgeflowError('INVALID_ARGUMENT', `Column "${spec.name}" has ${encoder.length} encoders; give it one.`, {
+      details: { column: spec.name },
+    });
+  }
+  const step = encoder[0] ?? { step: 'onehot' as const };
+  if (step.step === 'ordinal') {
+    const given = step.categories?.[spec.name];
+    const categories = given ?? seen.map((c) => c.value).sort(compare);
+    return {
+      column: {
+        name: spec.name,
+        type: spec.type,
+        fillCategory,
+        steps: [],
+        encoding: {
+          encoding: 'ordinal',
+          categories,
+          unknown: step.unknown ?? 'error',
+          unknownValue: step.unknownValue ?? -1,
+        },
+        offset,
+        width: 1,
+      },
+      names: [spec.name],
+    };
+  }
+  const onehot = step as Extract<PipelineStep, { step: 'onehot' }>;
+  const kept = seen.slice(0, onehot.maxCategories ?? seen.length).map((c) => c.value).sort(compare);
+  return {
+    column: {
+      name: spec.name,
+      type: spec.type,
+      fillCategory,
+      steps: [],
+      encoding: { encoding: 'onehot', categories: kept, unknown: onehot.unknown ?? 'ignore' },
+      offset,
+      width: kept.length,
+    },
+    names: kept.map((category) => `${spec.name}=${category}`),
+  };
+}
+
+function fitTarget(
+  table: Table,
+  schema: DatasetSchema,
+  rows: ArrayLike<number> | null,
+  scale: boolean,
+): FittedTarget | null {
+  const target = schema.target;
+  if (!target) return null;
+  const column = getColumn(table, target.name);
+  if (target.task === 'classification') {
+    if (column.kind !== 'categorical') {
+      throw new EdgeflowError('SCHEMA_MISMATCH', `The classification target "${target.name}" is not categorical in the table.`, {
+        details: { column: target.name },
+      });
+    }
+    return { name: target.name, task: 'classification', classes: target.classes ?? sortClasses(column.dictionary) };
+  }
+  if (!scale || column.kind === 'categorical') return { name: target.name, task: 'regression' };
+  const work = numericWork(column, rows);
+  const present = work.filter((v) => !Number.isNaN(v));
+  const m = present.length ? mean(present) : 0;
+  let sumSquares = 0;
+  for (let i = 0; i < present.length; i++) sumSquares += ((present[i] as number) - m) ** 2;
+  const sd = present.length ? Math.sqrt(sumSquares / present.length) : 0;
+  return { name: target.name, task: 'regression', mean: m, scale: sd > 0 ? sd : 1 };
+}
+
+/**
+ * Class names in index order: numeric order when every name reads as a number ("2" before "10"),
+ * otherwise code-unit order (the same on every machine).
+ */
+export function sortClasses(names: readonly string[]): string[] {
+  const numeric = names.every((n) => n.trim() !== '' && Number.isFinite(Number(n)));
+  return [...names].sort(numeric ? (a, b) => Number(a) - Number(b) || compare(a, b) : compare);
+}
+
+/**
+ * Transforms table rows (default all) into row-major float32 features (`rows × featureCount`).
+ *
+ * @throws EdgeflowError `SCHEMA_MISMATCH` when a pipeline column is absent or of another kind;
+ * `DATA_QUALITY` for an unknown category under `unknown: 'error'` (naming the row).
+ */
+export function transformTable(pipeline: FittedPipeline, table: Table, rows?: ArrayLike<number>): Float32Array {
+  const n = rows ? rows.length : table.rowCount;
+  const width = pipeline.featureCount;
+  const out = new Float32Array(n * width);
+  for (const fitted of pipeline.columns) {
+    const column = getColumn(table, fitted.name);
+    if (fitted.encoding.encoding === 'number') {
+      if (column.kind === 'categorical') {
+        throw new EdgeflowError('SCHEMA_MISMATCH', `Column "${fitted.name}" holds categories; the pipeline expects numbers.`, {
+          details: { column: fitted.name },
+        });
+      }
+      const work = numericWork(column, rows ?? null);
+      for (const step of fitted.steps) {
+        for (let k = 0; k < n; k++) work[k] = applyNumericStep(step, work[k] as number);
+      }
+      for (let k = 0; k < n; k++) {
+        const v = work[k] as number;
+        if (v !== v) throw missingValueError(fitted.name, rows ? (rows[k] as number) : k);
+        out[k * width + fitted.offset] = v;
+      }
+      continue;
+    }
+    if (column.kind !== 'categorical') {
+      throw new EdgeflowError('SCHEMA_MISMATCH', `Column "${fitted.name}" holds numbers; the pipeline expects categories.`, {
+        details: { column: fitted.name },
+      });
+    }
+    const index = new Map(fitted.encoding.categories.map((c, i) => [c, i]));
+    const fill = fitted.fillCategory === null ? -1 : (index.get(fitted.fillCategory) ?? -1);
+    const lookup = Int32Array.from(column.dictionary, (value) => index.get(value) ?? -1);
+    for (let k = 0; k < n; k++) {
+      const row = rows ? (rows[k] as number) : k;
+      const code = column.codes[row] as number;
+      const category = code < 0 ? (fitted.fillCategory === null ? -1 : fill) : (lookup[code] as number);
+      const base = k * width + fitted.offset;
+      if (category < 0) {
+        const value = code < 0 ? null : (column.dictionary[code] as string);
+        handleUnknown(fitted, value, `row ${row}`);
+        if (fitted.encoding.encoding === 'ordinal') out[base] = fitted.encoding.unknownValue;
+        continue;
+      }
+      if (fitted.encoding.encoding === 'onehot') out[base + category] = 1;
+      else out[base] = category;
+    }
+  }
+  return out;
+}
+
+function handleUnknown(fitted: FittedColumn, value: string | null, where: string): void {
+  const encoding = fitted.encoding;
+  if (encoding.encoding === 'onehot' && encoding.unknown === 'ignore') return;
+  if (encoding.encoding === 'ordinal' && encoding.unknown === 'use_value') return;
+  throw new EdgeflowError(
+    'DATA_QUALITY',
+    `Column "${fitted.name}", ${where}: ${value === null ? 'a missing value and the pipeline has no imputer' : `category "${describeValue(value)}" was not seen in training`}. Known: ${(encoding.encoding === 'number' ? [] : encoding.categories).slice(0, 20).join(', ')}.`,
+    { details: { column: fitted.name, value, where } },
+  );
+}
+
+function missingValueError(name: string, row: number): EdgeflowError {
+  return new EdgeflowError(
+    'DATA_QUALITY',
+    `Column "${name}", row ${row}: the value is missing and the pipeline has no impute step for it.`,
+    { details: { column: name, row } },
+  );
+}
+
+/** Options of the row transforms. */
+export interface TransformRowOptions {
+  /** Strings read as missing (default: the same list ingest uses). */
+  readonly missingValues?: readonly string[];
+}
+
+const defaultMissing = new Set(DEFAULT_MISSING_VALUES);
+
+/**
+ * Transforms one raw row object (values as strings, numbers, booleans or null, like a CSV line or a
+ * JSON object) into the features `transformTable` gives for the same values.
+ *
+ * @throws EdgeflowError `SCHEMA_MISMATCH` when the row lacks a column of the pipeline (null is a
+ * missing value; an absent key is an error); `DATA_QUALITY` for a value that cannot be read.
+ */
+export function transformRow(
+  pipeline: FittedPipeline,
+  row: Readonly<Record<string, unknown>>,
+  options: TransformRowOptions = {},
+): Float32Array {
+  const out = new Float32Array(pipeline.featureCount);
+  writeRow(pipeline, row, out, 0, options.missingValues ? new Set(options.missingValues) : defaultMissing, 0);
+  return out;
+}
+
+/** Transforms many raw rows into row-major features (`rows.length × featureCount`), for predict. */
+export function transformRows(
+  pipeline: FittedPipeline,
+  rows: readonly Readonly<Record<string, unknown>>[],
+  options: TransformRowOptions = {},
+): Float32Array {
+  const out = new Float32Array(rows.length * pipeline.featureCount);
+  const missing = options.missingValues ? new Set(options.missingValues) : defaultMissing;
+  rows.forEach((row, index) => {
+    writeRow(pipeline, row, out, index * pipeline.featureCount, missing, index);
+  });
+  return out;
+}
+
+function writeRow(
+  pipeline: FittedPipeline,
+  row: Readonly<Record<string, unknown>>,
+  out: Float32Array,
+  base: number,
+  missing: ReadonlySet<string>,
+  index: number,
+): void {
+  for (const fitted of pipeline.columns) {
+    if (!Object.hasOwn(row, fitted.name)) {
+      const near = closestNames(fitted.name, Object.keys(row));
+      throw new EdgeflowError(
+        'SCHEMA_MISMATCH',
+        `Row ${index} has no "${fitted.name}" (the pipeline needs ${pipeline.columns.map((c) => c.name).join(', ')}).${near.length ? ` Did you mean ${near.map((n) => `"${n}"`).join(', ')}?` : ''} Pass null for a missing value.`,
+        { details: { row: index, column: fitted.name } },
+      );
+    }
+    const raw = row[fitted.name];
+    if (fitted.encoding.encoding === 'number') {
+      const reading =
+        fitted.type === 'boolean'
+          ? readBoolean(raw, missing)
+          : fitted.type === 'date'
+            ? readDate(raw, missing)
+            : readNumber(raw, false, missing);
+      if (typeof reading === 'string') {
+        throw new EdgeflowError(
+          'DATA_QUALITY',
+          `Row ${index}, column "${fitted.name}": "${describeValue(raw)}" is not ${fitted.type === 'boolean' ? 'a boolean' : fitted.type === 'date' ? 'a date' : 'a number'}.`,
+          { details: { row: index, column: fitted.name, value: describeValue(raw), problem: reading } },
+        );
+      }
+      let v = reading === null ? Number.NaN : reading;
+      for (const step of fitted.steps) v = applyNumericStep(step, v);
+      if (v !== v) throw missingValueError(fitted.name, index);
+      out[base + fitted.offset] = v;
+      continue;
+    }
+    const reading = readCategory(raw, missing);
+    if (reading === 'type_mismatch' || reading === 'out_of_range') {
+      throw new EdgeflowError('DATA_QUALITY', `Row ${index}, column "${fitted.name}": "${describeValue(raw)}" is not a category.`, {
+        details: { row: index, column: fitted.name, value: describeValue(raw) },
+      });
+    }
+    const value = reading ?? fitted.fillCategory;
+    const category = value === null ? -1 : fitted.encoding.categories.indexOf(value);
+    if (category < 0) {
+      handleUnknown(fitted, reading, `row ${index}`);
+      if (fitted.encoding.encoding === 'ordinal') out[base + fitted.offset] = fitted.encoding.unknownValue;
+      continue;
+    }
+    if (fitted.encoding.encoding === 'onehot') out[base + fitted.offset + category] = 1;
+    else out[base + fitted.offset] = category;
+  }
+}
+
+/**
+ * The target of table rows as model targets: class index (classification) or the scaled value
+ * (regression, `(y - mean) / scale` when the pipeline scales it).
+ *
+ * @throws EdgeflowError `TARGET_NOT_FOUND` when the pipeline has no target; `DATA_QUALITY` for a class
+ * the pipeline does not know.
+ */
+export function transformTarget(pipeline: FittedPipeline, table: Table, rows?: ArrayLike<number>): Float32Array {
+  const target = pipeline.target;
+  if (!target) {
+    throw new EdgeflowError('TARGET_NOT_FOUND', 'The pipeline has no target: load the dataset with { target }.', {
+      details: {},
+    });
+  }
+  const column = getColumn(table, target.name);
+  const n = rows ? rows.length : table.rowCount;
+  const out = new Float32Array(n);
+  if (target.task === 'classification') {
+    if (column.kind !== 'categorical') {
+      throw new EdgeflowError('SCHEMA_MISMATCH', `The target "${target.name}" is not categorical in the table.`, {
+        details: { column: target.name },
+      });
+    }
+    const index = new Map((target.classes ?? []).map((c, i) => [c, i]));
+    const lookup = Int32Array.from(column.dictionary, (value) => index.get(value) ?? -1);
+    for (let k = 0; k < n; k++) {
+      const row = rows ? (rows[k] as number) : k;
+      const code = column.codes[row] as number;
+      const cls = code < 0 ? -1 : (lookup[code] as number);
+      if (cls < 0) {
+        throw new EdgeflowError(
+          'DATA_QUALITY',
+          `Row ${row}: target class "${code < 0 ? 'missing' : column.dictionary[code]}" is not one of ${(target.classes ?? []).join(', ')}.`,
+          { details: { row, column: target.name } },
+        );
+      }
+      out[k] = cls;
+    }
+    return out;
+  }
+  if (column.kind === 'categorical') {
+    throw new EdgeflowError('SCHEMA_MISMATCH', `The regression target "${target.name}" holds categories.`, {
+      details: { column: target.name },
+    });
+  }
+  const mean = target.mean ?? 0;
+  const scale = target.scale ?? 1;
+  for (let k = 0; k < n; k++) {
+    const row = rows ? (rows[k] as number) : k;
+    out[k] = ((column.values[row] as number) - mean) / scale;
+  }
+  return out;
+}
+
+/** Maps scaled regression outputs back to the target's units: `y = scaled * scale + mean`. */
+export function inverseTransformTarget(pipeline: FittedPipeline, values: ArrayLike<number>): Float64Array {
+  const target = pipeline.target;
+  if (!target || target.task !== 'regression') {
+    throw new EdgeflowError('INVALID_ARGUMENT', 'Only a regression target can be inverse-transformed.', {
+      details: { task: target?.task ?? null },
+    });
+  }
+  const mean = target.mean ?? 0;
+  const scale = target.scale ?? 1;
+  return Float64Array.from(values, (v) => v * scale + mean);
+}
+
+/**
+ * Checks a stored pipeline (from IndexedDB, a release manifest…) against the zod schema.
+ *
+ * @throws EdgeflowError `INVALID_ARGUMENT` naming the first bad field.
+ */
+export function parseFittedPipeline(json: unknown): FittedPipeline {
+  const result = fittedPipelineSchema.safeParse(json);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  throw new EdgeflowError(
+    'INVALID_ARGUMENT',
+    `Not a fitted pipeline: ${issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : result.error.message}.`,
+    { cause: result.error, details: { path: issue?.path.map(String) ?? [] } },
+  );
+}
+
+/** The input columns a pipeline reads, with their types: the model's input signature. */
+export function pipelineSignature(pipeline: FittedPipeline): { name: string; type: ColumnType }[] {
+  return pipeline.columns.map((c) => ({ name: c.name, type: c.type }));
+}
+
+function mean(values: Float64Array): number {
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) sum += values[i] as number;
+  return sum / values.length;
+}
+
+/** Linear-interpolated quantile of sorted values (numpy's default). */
+function quantile(sorted: Float64Array, q: number): number {
+  const position = (sorted.length - 1) * q;
+  const lower = Math.floor(position);
+  const upper = Math.ceil(position);
+  const a = sorted[lower] as number;
+  const b = sorted[upper] as number;
+  return a + (b - a) * (position - lower);
+}
+
+function mostFrequentNumber(values: Float64Array): number {
+  const counts = new Map<number, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  let best = Number.NaN;
+  let bestCount = 0;
+  for (const [value, count] of counts) {
+    if (count > bestCount || (count === bestCount && value < best)) {
+      best = value;
+      bestCount = count;
+    }
+  }
+  return best;
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export { NUMERIC_TYPES };

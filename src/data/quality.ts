@@ -1,0 +1,320 @@
+import type {
+  ColumnQuality,
+  ColumnSchema,
+  DatasetSchema,
+  QualityExample,
+  QualityIssue,
+  QualityReport,
+  RowPolicy,
+} from '../schemas/dataset.ts';
+import type { LineMap } from './line-map.ts';
+import type { BuiltTable } from './table-builder.ts';
+import type { Column, Table } from './types.ts';
+
+/** Numeric columns count distinct values exactly up to this many; above it the count says "at least". */
+const DISTINCT_CAP = 1000;
+const MAX_EXAMPLES = 5;
+/** A class smaller than this share of the largest class is reported as an imbalance. */
+const IMBALANCE_RATIO = 0.2;
+/** Missing share above which the missing-values issue is a warning rather than information. */
+const MISSING_WARNING_RATE = 0.05;
+
+/**
+ * Builds the quality report of a freshly built table: per-column missing rate, type mismatches,
+ * out-of-range values, cardinality and constant columns; duplicate rows and class balance; and an
+ * issue list where every problem names example rows and their lines.
+ */
+export function buildQualityReport(
+  built: BuiltTable,
+  schema: DatasetSchema,
+  rowPolicy: RowPolicy,
+  classCounts: readonly { class: string; count: number }[] | null,
+): QualityReport {
+  const table = built.table;
+  const n = table.rowCount;
+  const issues: QualityIssue[] = [];
+  const columns: ColumnQuality[] = [];
+  let imputedCells = 0;
+  let droppedCells = 0;
+  const stored = new Map(table.columns.map((c) => [c.name, c]));
+  const withRows = (examples: readonly QualityExample[]): QualityExample[] =>
+    examples.slice(0, MAX_EXAMPLES).map((e) => ({ ...e }));
+
+  for (const column of schema.columns) {
+    const problems = built.problems.get(column.name);
+    const data = stored.get(column.name);
+    const missing = data ? countMissing(data) : (built.textMissing.get(column.name) ?? 0);
+    const { distinct, capped } = data ? countDistinct(data) : { distinct: 0, capped: false };
+    const present = n - missing;
+    const quality: ColumnQuality = {
+      name: column.name,
+      type: column.type,
+      role: column.role,
+      present,
+      missing,
+      missingRate: n === 0 ? 0 : missing / n,
+      typeMismatches: problems?.typeMismatches ?? 0,
+      outOfRange: problems?.outOfRange ?? 0,
+      imputed: problems?.imputed ?? 0,
+      dropped: problems?.dropped ?? 0,
+      distinct,
+      distinctCapped: capped,
+      constant: data !== undefined && distinct <= 1,
+    };
+    columns.push(quality);
+    imputedCells += quality.imputed;
+    droppedCells += quality.dropped;
+    if (missing > 0 && data) {
+      const rate = missing / n;
+      issues.push({
+        kind: 'missing_values',
+        severity: rate >= MISSING_WARNING_RATE ? 'warning' : 'info',
+        column: column.name,
+        count: missing,
+        message: `Column "${column.name}": ${missing} missing value${missing === 1 ? '' : 's'} (${percent(rate)}).${column.role === 'feature' ? ' The default pipeline imputes them.' : ''}`,
+        examples: withRows(problems?.missingExamples ?? []),
+      });
+    }
+    if (quality.typeMismatches > 0) {
+      issues.push({
+        kind: 'type_mismatch',
+        severity: 'warning',
+        column: column.name,
+        count: quality.typeMismatches,
+        message: `Column "${column.name}": ${quality.typeMismatches} value${quality.typeMismatches === 1 ? ' is' : 's are'} not ${describeType(column)}; ${policyOutcome(rowPolicy, column)}.`,
+        examples: withRows(problems?.typeExamples ?? []),
+      });
+    }
+    if (quality.outOfRange > 0) {
+      issues.push({
+        kind: 'out_of_range',
+        severity: 'warning',
+        column: column.name,
+        count: quality.outOfRange,
+        message: `Column "${column.name}": ${quality.outOfRange} value${quality.outOfRange === 1 ? ' is' : 's are'} out of range; ${policyOutcome(rowPolicy, column)}.`,
+        examples: withRows(problems?.rangeExamples ?? []),
+      });
+    }
+    if (data && quality.constant && column.role !== 'ignored') {
+      issues.push({
+        kind: 'constant_column',
+        severity: 'warning',
+        column: column.name,
+        count: present,
+        message:
+          distinct === 0
+            ? `Column "${column.name}" has no values at all.`
+            : `Column "${column.name}" has a single value; it carries no information for a model.`,
+        examples: [],
+      });
+    }
+  }
+
+  for (const { column, reason } of built.setAside) {
+    issues.push({
+      kind: 'set_aside',
+      severity: 'info',
+      column,
+      count: 0,
+      message: `Column "${column}" is not used as a feature: ${reason}.`,
+      examples: [],
+    });
+  }
+
+  if (built.missingTargetRows > 0) {
+    issues.push({
+      kind: 'missing_target',
+      severity: 'warning',
+      column: schema.target?.name ?? null,
+      count: built.missingTargetRows,
+      message: `${built.missingTargetRows} row${built.missingTargetRows === 1 ? ' has' : 's have'} no target value and ${built.missingTargetRows === 1 ? 'was' : 'were'} dropped.`,
+      examples: withRows(built.missingTargetExamples),
+    });
+  }
+  if (built.droppedRows > 0) {
+    issues.push({
+      kind: 'dropped_rows',
+      severity: 'warning',
+      column: null,
+      count: built.droppedRows,
+      message: `${built.droppedRows} of ${built.rowsRead} rows were dropped (rowPolicy '${rowPolicy}'); see the other issues for why.`,
+      examples: withRows(built.droppedExamples),
+    });
+  }
+  for (const [field, { count, examples }] of built.unknownFields) {
+    issues.push({
+      kind: 'unknown_fields',
+      severity: 'warning',
+      column: field,
+      count,
+      message: `Field "${field}" is not in the schema (it was not in the sampled rows) and was ignored in ${count} row${count === 1 ? '' : 's'}.`,
+      examples: withRows(examples),
+    });
+  }
+
+  const duplicates = findDuplicateRows(table, built.lines);
+  if (duplicates.count > 0) {
+    issues.push({
+      kind: 'duplicate_rows',
+      severity: 'warning',
+      column: null,
+      count: duplicates.count,
+      message: `${duplicates.count} row${duplicates.count === 1 ? ' repeats' : 's repeat'} an earlier row in every stored column.`,
+      examples: duplicates.examples,
+    });
+  }
+
+  let classBalance: QualityReport['classBalance'] = null;
+  if (classCounts) {
+    classBalance = classCounts.map(({ class: name, count }) => ({ class: name, count, fraction: count / n }));
+    const largest = Math.max(...classCounts.map((c) => c.count));
+    const smallest = classCounts.reduce((a, b) => (b.count < a.count ? b : a));
+    if (largest > 0 && smallest.count / largest < IMBALANCE_RATIO) {
+      issues.push({
+        kind: 'class_imbalance',
+        severity: 'warning',
+        column: schema.target?.name ?? null,
+        count: smallest.count,
+        message: `Class "${smallest.class}" has ${smallest.count} rows, ${percent(smallest.count / largest)} of the largest class; consider class weights or more data.`,
+        examples: [],
+      });
+    }
+  }
+
+  return {
+    rowPolicy,
+    rowsRead: built.rowsRead,
+    rowCount: n,
+    droppedRows: built.droppedRows,
+    droppedCells,
+    imputedCells,
+    duplicateRows: duplicates.count,
+    columns,
+    classBalance,
+    issues,
+  };
+}
+
+function percent(rate: number): string {
+  return `${(rate * 100).toFixed(rate < 0.01 ? 2 : 1)} %`;
+}
+
+function describeType(column: ColumnSchema): string {
+  switch (column.type) {
+    case 'integer':
+      return 'whole numbers';
+    case 'numeric':
+      return 'numbers';
+    case 'boolean':
+      return 'booleans';
+    case 'date':
+      return 'dates';
+    default:
+      return `${column.type} values`;
+  }
+}
+
+function policyOutcome(policy: RowPolicy, column: ColumnSchema): string {
+  if (policy === 'drop' || column.role === 'target') return 'their rows were dropped';
+  return 'they were made missing, for the pipeline to impute';
+}
+
+/** Missing cells of a stored column. */
+export function countMissing(column: Column): number {
+  const mask = column.missing;
+  if (!mask) return 0;
+  let count = 0;
+  for (let i = 0; i < mask.length; i++) count += mask[i] as number;
+  return count;
+}
+
+/** Distinct present values; numeric columns stop counting at 1000 (`capped`). */
+export function countDistinct(column: Column): { distinct: number; capped: boolean } {
+  if (column.kind === 'categorical') return { distinct: column.dictionary.length, capped: false };
+  const mask = column.missing;
+  const values = column.values;
+  const seen = new Set<number>();
+  for (let i = 0; i < values.length; i++) {
+    if (mask !== null && mask[i] === 1) continue;
+    seen.add(values[i] as number);
+    if (seen.size > DISTINCT_CAP) return { distinct: DISTINCT_CAP, capped: true };
+  }
+  return { distinct: seen.size, capped: false };
+}
+
+/**
+ * Rows equal in every stored column to an earlier row: each row gets a 53-bit hash of its cells
+ * (two multiplicative hashes over the canonical bits; missing cells hash as themselves), the hashes
+ * are sorted, and equal neighbours are counted. The first examples are confirmed cell by cell.
+ */
+export function findDuplicateRows(
+  table: Table,
+  lines?: LineMap,
+): { count: number; examples: QualityExample[] } {
+  const n = table.rowCount;
+  if (n < 2) return { count: 0, examples: [] };
+  const h1 = new Int32Array(n).fill(-2128831035);
+  const h2 = new Int32Array(n).fill(0x5bd1e995);
+  const mix = (words: Int32Array | Uint8Array, stride: number, mask: Uint8Array | null): void => {
+    for (let w = 0; w < stride; w++) {
+      for (let i = 0; i < n; i++) {
+        const v = ((words[i * stride + w] as number) ^ (mask !== null ? (mask[i] as number) << 30 : 0)) | 0;
+        h1[i] = Math.imul((h1[i] as number) ^ v, 16777619);
+        h2[i] = Math.imul(((h2[i] as number) << 5) | ((h2[i] as number) >>> 27), 0x27d4eb2d) ^ v;
+      }
+    }
+  };
+  for (const column of table.columns) {
+    if (column.kind === 'categorical') mix(column.codes, 1, column.missing);
+    else if (column.kind === 'boolean') mix(column.values, 1, column.missing);
+    else if (column.values instanceof Float32Array) {
+      mix(new Int32Array(column.values.buffer, column.values.byteOffset, n), 1, column.missing);
+    } else {
+      mix(new Int32Array(column.values.buffer, column.values.byteOffset, n * 2), 2, column.missing);
+    }
+  }
+  const keys = new Float64Array(n);
+  for (let i = 0; i < n; i++) keys[i] = ((h1[i] as number) >>> 0) * 2097152 + (((h2[i] as number) >>> 0) >>> 11);
+  const sorted = keys.slice().sort();
+  let count = 0;
+  const repeated = new Set<number>();
+  for (let i = 1; i < n; i++) {
+    if (sorted[i] === sorted[i - 1]) {
+      count++;
+      if (repeated.size < 10_000) repeated.add(sorted[i] as number);
+    }
+  }
+  const examples: QualityExample[] = [];
+  if (count > 0) {
+    const first = new Map<number, number>();
+    for (let i = 0; i < n && examples.length < MAX_EXAMPLES; i++) {
+      const key = keys[i] as number;
+      if (!repeated.has(key)) continue;
+      const earlier = first.get(key);
+      if (earlier === undefined) first.set(key, i);
+      else if (rowsEqual(table, earlier, i)) {
+        const line = lines?.lineOf(i) ?? null;
+        const earlierLine = lines?.lineOf(earlier) ?? null;
+        examples.push({
+          row: i,
+          line,
+          value: `same as row ${earlier}${earlierLine === null ? '' : ` (line ${earlierLine})`}`,
+        });
+      }
+    }
+  }
+  return { count, examples };
+}
+
+function rowsEqual(table: Table, a: number, b: number): boolean {
+  for (const column of table.columns) {
+    const ma = column.missing ? column.missing[a] : 0;
+    const mb = column.missing ? column.missing[b] : 0;
+    if (ma !== mb) return false;
+    if (ma === 1) continue;
+    if (column.kind === 'categorical') {
+      if (column.codes[a] !== column.codes[b]) return false;
+    } else if (!Object.is(column.values[a], column.values[b])) return false;
+  }
+  return true;
+}

@@ -1,0 +1,151 @@
+import { EdgeflowError } from '../errors.ts';
+import type { DatasetSchema } from '../schemas/dataset.ts';
+import { createRng, shuffleInPlace } from './prng.ts';
+import { getColumn } from './table.ts';
+import type { SplitIndices, Table } from './types.ts';
+
+/** Options of `splitDataset`. */
+export interface SplitOptions {
+  /** The same seed gives the same split on every machine. */
+  readonly seed: number;
+  /** Share of rows for validation (default 0.1). */
+  readonly validation?: number;
+  /** Share of rows for test (default 0.2). */
+  readonly test?: number;
+  /** Keep class proportions in every split (default: true for a classification target). */
+  readonly stratify?: boolean;
+}
+
+/**
+ * Splits a dataset's rows into train, validation and test, seeded and (for classification)
+ * stratified: each class is shuffled on its own and cut in the same proportions. Only integer
+ * arithmetic decides the order, so the split is identical on every machine and engine.
+ *
+ * @throws EdgeflowError `INVALID_ARGUMENT` for shares outside [0, 1) or summing to 1 or more.
+ * @example
+ * const split = splitDataset(ds, { seed: 42, validation: 0.1, test: 0.2 });
+ */
+export function splitDataset(
+  dataset: { readonly table: Table; readonly schema: DatasetSchema },
+  options: SplitOptions,
+): SplitIndices {
+  const strata = options.stratify === false ? null : classStrata(dataset);
+  return splitRows(dataset.table.rowCount, { ...options, strata });
+}
+
+/** Splits `rowCount` rows; `strata` (one group id per row) stratifies. */
+export function splitRows(
+  rowCount: number,
+  options: SplitOptions & { readonly strata?: Int32Array | null },
+): SplitIndices {
+  const validation = options.validation ?? 0.1;
+  const test = options.test ?? 0.2;
+  for (const [name, share] of [
+    ['validation', validation],
+    ['test', test],
+  ] as const) {
+    if (!(share >= 0 && share < 1)) {
+      throw new EdgeflowError('INVALID_ARGUMENT', `The ${name} share must be at least 0 and below 1, got ${share}.`, {
+        details: { [name]: share },
+      });
+    }
+  }
+  if (validation + test >= 1) {
+    throw new EdgeflowError(
+      'INVALID_ARGUMENT',
+      `validation + test must leave rows to train on, got ${validation} + ${test}.`,
+      { details: { validation, test } },
+    );
+  }
+  const rng = createRng(options.seed);
+  const train: number[] = [];
+  const valid: number[] = [];
+  const held: number[] = [];
+  for (const group of groupsOf(rowCount, options.strata ?? null)) {
+    shuffleInPlace(group, rng);
+    const nTest = Math.round(group.length * test);
+    const nValidation = Math.min(group.length - nTest, Math.round(group.length * validation));
+    for (let i = 0; i < group.length; i++) {
+      const row = group[i] as number;
+      if (i < nTest) held.push(row);
+      else if (i < nTest + nValidation) valid.push(row);
+      else train.push(row);
+    }
+  }
+  return { train: sortedIndices(train), validation: sortedIndices(valid), test: sortedIndices(held) };
+}
+
+/** One fold: rows to fit on and rows to validate on. */
+export interface Fold {
+  readonly train: Uint32Array;
+  readonly validation: Uint32Array;
+}
+
+/**
+ * K-fold cross-validation indices, seeded and (for classification) stratified: each class is shuffled
+ * and dealt to the folds in turn, so folds differ in size by at most one row per class.
+ *
+ * @throws EdgeflowError `INVALID_ARGUMENT` unless 2 ≤ k ≤ rows.
+ */
+export function kFoldIndices(
+  dataset: { readonly table: Table; readonly schema: DatasetSchema },
+  options: { readonly k: number; readonly seed: number; readonly stratify?: boolean },
+): Fold[] {
+  const rowCount = dataset.table.rowCount;
+  const k = options.k;
+  if (!Number.isInteger(k) || k < 2 || k > rowCount) {
+    throw new EdgeflowError('INVALID_ARGUMENT', `k must be a whole number from 2 to the row count (${rowCount}), got ${k}.`, {
+      details: { k, rowCount },
+    });
+  }
+  const strata = options.stratify === false ? null : classStrata(dataset);
+  const rng = createRng(options.seed);
+  const fold = new Int32Array(rowCount);
+  let dealt = 0;
+  for (const group of groupsOf(rowCount, strata)) {
+    shuffleInPlace(group, rng);
+    for (let i = 0; i < group.length; i++) fold[group[i] as number] = (dealt + i) % k;
+    dealt += group.length;
+  }
+  const folds: Fold[] = [];
+  for (let f = 0; f < k; f++) {
+    const train: number[] = [];
+    const validation: number[] = [];
+    for (let row = 0; row < rowCount; row++) (fold[row] === f ? validation : train).push(row);
+    folds.push({ train: Uint32Array.from(train), validation: Uint32Array.from(validation) });
+  }
+  return folds;
+}
+
+/** Class code per row of a classification target (null otherwise), for stratification. */
+function classStrata(dataset: { readonly table: Table; readonly schema: DatasetSchema }): Int32Array | null {
+  const target = dataset.schema.target;
+  if (!target || target.task !== 'classification') return null;
+  const column = getColumn(dataset.table, target.name);
+  return column.kind === 'categorical' ? column.codes : null;
+}
+
+/** Row indices grouped by stratum (ascending group id, rows ascending), or one group of all rows. */
+function groupsOf(rowCount: number, strata: Int32Array | null): Uint32Array[] {
+  if (!strata) {
+    const all = new Uint32Array(rowCount);
+    for (let i = 0; i < rowCount; i++) all[i] = i;
+    return [all];
+  }
+  let groups = 0;
+  for (let i = 0; i < rowCount; i++) groups = Math.max(groups, (strata[i] as number) + 1);
+  const sizes = new Int32Array(groups + 1);
+  for (let i = 0; i < rowCount; i++) sizes[(strata[i] as number) + 1] = (sizes[(strata[i] as number) + 1] as number) + 1;
+  const out = Array.from(sizes, (size) => new Uint32Array(size));
+  const fill = new Int32Array(groups + 1);
+  for (let i = 0; i < rowCount; i++) {
+    const g = (strata[i] as number) + 1;
+    (out[g] as Uint32Array)[fill[g] as number] = i;
+    fill[g] = (fill[g] as number) + 1;
+  }
+  return out.filter((group) => group.length > 0);
+}
+
+function sortedIndices(rows: number[]): Uint32Array {
+  return Uint32Array.from(rows).sort();
+}

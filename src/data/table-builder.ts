@@ -1,0 +1,759 @@
+import { EdgeflowError } from '../errors.ts';
+import type {
+  ColumnSchema,
+  DatasetSchema,
+  QualityExample,
+  RowPolicy,
+  SchemaInput,
+  Task,
+} from '../schemas/dataset.ts';
+import {
+  type CellProblem,
+  describeValue,
+  FLOAT32_MAX,
+  parseDecimal,
+  readBoolean,
+  readCategory,
+  readDate,
+  readNumber,
+} from './cell-values.ts';
+import { LineMap } from './line-map.ts';
+import { buildSchema, checkTargetExists, type InferredColumn, inferColumnType } from './schema-inference.ts';
+import type { Column, Table } from './types.ts';
+
+/** Receives parsed records from a reader (CSV or JSON). */
+export interface RowSink {
+  /** The column names from a header, before any row. */
+  beginColumns(names: readonly string[]): void;
+  /** One CSV record (`row.length` equals the header's length). The hot path. */
+  addStringRow(row: string[], line: number): void;
+  /** One JSON object or row from code; `line` is null for rows from code. */
+  addObjectRow(row: Readonly<Record<string, unknown>>, line: number | null): void;
+  /** Records read so far (including dropped ones). */
+  readonly rowsRead: number;
+}
+
+/** Options of a `TableBuilder`. */
+export interface TableBuilderOptions {
+  readonly target: string | null;
+  readonly task?: Task;
+  readonly schema?: SchemaInput | DatasetSchema;
+  readonly rowPolicy: RowPolicy;
+  readonly missing: ReadonlySet<string>;
+  readonly sampleSize: number;
+  readonly maxCategories: number;
+  /** Estimated rows in total (from the source size), to allocate once instead of growing. */
+  readonly estimateRows?: (sampleRows: number, sampleChars: number) => number | null;
+}
+
+/** Per-column counts of what went wrong, with the first examples. */
+export interface ColumnProblems {
+  typeMismatches: number;
+  outOfRange: number;
+  imputed: number;
+  dropped: number;
+  typeExamples: QualityExample[];
+  rangeExamples: QualityExample[];
+  missingExamples: QualityExample[];
+}
+
+/** What the builder hands over when the input ends. */
+export interface BuiltTable {
+  readonly table: Table;
+  readonly schema: DatasetSchema;
+  readonly rowsRead: number;
+  readonly droppedRows: number;
+  readonly droppedExamples: QualityExample[];
+  readonly missingTargetRows: number;
+  readonly missingTargetExamples: QualityExample[];
+  /** Keyed by column name (stored columns and set-aside ones). */
+  readonly problems: ReadonlyMap<string, ColumnProblems>;
+  readonly setAside: readonly { column: string; reason: string }[];
+  /** Empty cells of set-aside text columns (their values are not stored). */
+  readonly textMissing: ReadonlyMap<string, number>;
+  readonly unknownFields: ReadonlyMap<string, { count: number; examples: QualityExample[] }>;
+  readonly lines: LineMap;
+  readonly previewRows: Readonly<Record<string, unknown>>[];
+}
+
+const K_SKIP = 0;
+const K_FLOAT = 1;
+const K_DATE = 2;
+const K_BOOL = 3;
+const K_CAT = 4;
+
+/** Integer check: none, declared (a fraction is a type mismatch), or inferred (a fraction widens to numeric). */
+const INT_NONE = 0;
+const INT_STRICT = 1;
+const INT_INFERRED = 2;
+
+const MAX_EXAMPLES = 5;
+const PREVIEW_ROWS = 100;
+const MAX_TARGET_CLASSES = 1000;
+/** Marks a dictionary key that reads as missing (empty, NA…), so repeated missing values skip the slow path. */
+const MISSING_CODE = -1;
+
+/**
+ * Builds a columnar table from records as they stream in: samples the first rows to infer the
+ * schema, then writes every value straight into typed arrays (no row objects are kept), applying
+ * the row policy and counting every problem with its line.
+ */
+export class TableBuilder implements RowSink {
+  readonly #options: TableBuilderOptions;
+  #names: string[] | null = null;
+  #objectKeys: string[] | null = null;
+  #sampling = true;
+  #sample: (string[] | Readonly<Record<string, unknown>>)[] = [];
+  #sampleLines: (number | null)[] = [];
+  #sampleChars = 0;
+  #rowsRead = 0;
+  /** 1-based number of the record being written (for messages about rows without lines). */
+  #record = 0;
+
+  #schemaColumns: ColumnSchema[] = [];
+  #schema: DatasetSchema | null = null;
+  #kinds = new Uint8Array(0);
+  #intMode = new Uint8Array(0);
+  #nullable = new Uint8Array(0);
+  #mins = new Float64Array(0);
+  #maxs = new Float64Array(0);
+  #floats: (Float32Array | null)[] = [];
+  #dates: (Float64Array | null)[] = [];
+  #bools: (Uint8Array | null)[] = [];
+  #codes: (Int32Array | null)[] = [];
+  #masks: (Uint8Array | null)[] = [];
+  #dictMaps: (Map<string, number> | null)[] = [];
+  #dictValues: (string[] | null)[] = [];
+  #allowed: (Set<string> | null)[] = [];
+  #problems: ColumnProblems[] = [];
+  #targetIndex = -1;
+  #capacity = 0;
+  #rowCount = 0;
+  /** Bit 1: a cell of the current row breaks the policy and the row is dropped. */
+  #rowDrop = false;
+  #droppedRows = 0;
+  #droppedExamples: QualityExample[] = [];
+  #missingTargetRows = 0;
+  #missingTargetExamples: QualityExample[] = [];
+  #setAside: { column: string; reason: string }[] = [];
+  /** Set-aside (text) columns and their empty cells in kept rows. */
+  #textColumns: number[] = [];
+  #textMissing = new Map<string, number>();
+  #unknownFields = new Map<string, { count: number; examples: QualityExample[] }>();
+  #nameIndex = new Map<string, number>();
+  readonly #lines = new LineMap();
+  #lineOffset = Number.NaN;
+  #preview: Readonly<Record<string, unknown>>[] = [];
+
+  constructor(options: TableBuilderOptions) {
+    this.#options = options;
+  }
+
+  get rowsRead(): number {
+    return this.#rowsRead;
+  }
+
+  /** The schema, once the sample has been read (null before). */
+  get schema(): DatasetSchema | null {
+    return this.#schema;
+  }
+
+  beginColumns(names: readonly string[]): void {
+    this.#names = [...names];
+    // Fail before reading any row when the target is not in the header.
+    if (this.#options.target) checkTargetExists(this.#options.target, names);
+  }
+
+  addStringRow(row: string[], line: number): void {
+    this.#record = ++this.#rowsRead;
+    if (this.#sampling) {
+      this.#sample.push(row);
+      this.#sampleLines.push(line);
+      for (let j = 0; j < row.length; j++) this.#sampleChars += (row[j] as string).length + 1;
+      if (this.#sample.length >= this.#options.sampleSize) this.#finishSampling();
+      return;
+    }
+    this.#writeStringRow(row, line);
+  }
+
+  addObjectRow(row: Readonly<Record<string, unknown>>, line: number | null): void {
+    this.#record = ++this.#rowsRead;
+    if (this.#sampling) {
+      this.#sample.push(row);
+      this.#sampleLines.push(line);
+      this.#sampleChars += 64;
+      if (this.#sample.length >= this.#options.sampleSize) this.#finishSampling();
+      return;
+    }
+    this.#writeObjectRow(row, line);
+  }
+
+  /**
+   * Ends the input and returns the table.
+   *
+   * @throws EdgeflowError `EMPTY_DATASET` when no row is left.
+   */
+  finish(): BuiltTable {
+    if (this.#sampling) this.#finishSampling();
+    const schema = this.#schema as DatasetSchema;
+    const n = this.#rowCount;
+    if (n === 0) {
+      throw new EdgeflowError(
+        'EMPTY_DATASET',
+        this.#rowsRead === 0
+          ? 'The data has no rows (only a header, or nothing at all). Load a file with at least one data row.'
+          : `No rows are left: all ${this.#rowsRead} rows were dropped by rowPolicy 'drop'. See the quality report, or use rowPolicy 'impute'.`,
+        { details: { rowsRead: this.#rowsRead, droppedRows: this.#droppedRows } },
+      );
+    }
+    const columns: Column[] = [];
+    const names = this.#names as string[];
+    for (let j = 0; j < names.length; j++) {
+      const kind = this.#kinds[j];
+      if (kind === K_SKIP) continue;
+      const name = names[j] as string;
+      const mask = shrinkMask(this.#masks[j] ?? null, n);
+      const type = (this.#schemaColumns[j] as ColumnSchema).type;
+      if (kind === K_FLOAT) {
+        columns.push({
+          kind: 'numeric',
+          name,
+          type: type === 'integer' ? 'integer' : 'numeric',
+          values: fit(this.#floats[j] as Float32Array, n),
+          missing: mask,
+        });
+      } else if (kind === K_DATE) {
+        columns.push({ kind: 'numeric', name, type: 'date', values: fit(this.#dates[j] as Float64Array, n), missing: mask });
+      } else if (kind === K_BOOL) {
+        columns.push({ kind: 'boolean', name, type: 'boolean', values: fit(this.#bools[j] as Uint8Array, n), missing: mask });
+      } else {
+        const { codes, dictionary } = pruneDictionary(
+          fit(this.#codes[j] as Int32Array, n),
+          this.#dictValues[j] as string[],
+        );
+        columns.push({ kind: 'categorical', name, type: 'categorical', codes, dictionary, missing: mask });
+      }
+    }
+    const problems = new Map<string, ColumnProblems>();
+    names.forEach((name, j) => {
+      problems.set(name, this.#problems[j] as ColumnProblems);
+    });
+    return {
+      table: { rowCount: n, columns },
+      schema: { ...schema, columns: this.#schemaColumns.map((c) => ({ ...c })) },
+      rowsRead: this.#rowsRead,
+      droppedRows: this.#droppedRows,
+      droppedExamples: this.#droppedExamples,
+      missingTargetRows: this.#missingTargetRows,
+      missingTargetExamples: this.#missingTargetExamples,
+      problems,
+      setAside: this.#setAside,
+      textMissing: this.#textMissing,
+      unknownFields: this.#unknownFields,
+      lines: this.#lines,
+      previewRows: this.#preview,
+    };
+  }
+
+  #finishSampling(): void {
+    this.#sampling = false;
+    const sample = this.#sample;
+    const sampleLines = this.#sampleLines;
+    this.#sample = [];
+    this.#sampleLines = [];
+    const objectMode = this.#names === null;
+    if (objectMode) this.#names = objectKeysOf(sample as Readonly<Record<string, unknown>>[]);
+    const names = this.#names as string[];
+    if (objectMode) {
+      this.#objectKeys = names;
+      if (names.length === 0 && sample.length > 0) {
+        throw new EdgeflowError('EMPTY_DATASET', 'The rows have no fields: every object is empty.', {
+          details: { rows: sample.length },
+        });
+      }
+    }
+    if (names.length === 0) {
+      throw new EdgeflowError('EMPTY_DATASET', 'The data has no columns and no rows.', { details: {} });
+    }
+    names.forEach((name, j) => {
+      this.#nameIndex.set(name, j);
+    });
+    const inferred: InferredColumn[] = names.map((name, j) =>
+      inferColumnType(
+        sample.map((row) => (Array.isArray(row) ? row[j] : (row as Readonly<Record<string, unknown>>)[name])),
+        this.#options.missing,
+      ),
+    );
+    this.#schema = buildSchema({
+      names,
+      inferred,
+      target: this.#options.target,
+      ...(this.#options.task ? { task: this.#options.task } : {}),
+      ...(this.#options.schema ? { input: this.#options.schema } : {}),
+    });
+    this.#schemaColumns = this.#schema.columns.map((c) => ({ ...c }));
+    const estimate = this.#options.estimateRows?.(sample.length, this.#sampleChars) ?? null;
+    this.#allocate(names, inferred, Math.max(1024, sample.length, estimate ?? 0));
+    for (let i = 0; i < sample.length; i++) {
+      const row = sample[i] as string[] | Readonly<Record<string, unknown>>;
+      this.#record = i + 1;
+      if (Array.isArray(row)) this.#writeStringRow(row, sampleLines[i] as number);
+      else this.#writeObjectRow(row as Readonly<Record<string, unknown>>, sampleLines[i] ?? null);
+    }
+  }
+
+  #allocate(names: readonly string[], inferred: readonly InferredColumn[], capacity: number): void {
+    const count = names.length;
+    this.#capacity = capacity;
+    this.#kinds = new Uint8Array(count);
+    this.#intMode = new Uint8Array(count);
+    this.#nullable = new Uint8Array(count);
+    this.#mins = new Float64Array(count).fill(Number.NEGATIVE_INFINITY);
+    this.#maxs = new Float64Array(count).fill(Number.POSITIVE_INFINITY);
+    for (let j = 0; j < count; j++) {
+      const column = this.#schemaColumns[j] as ColumnSchema;
+      this.#floats.push(null);
+      this.#dates.push(null);
+      this.#bools.push(null);
+      this.#codes.push(null);
+      this.#masks.push(null);
+      this.#dictMaps.push(null);
+      this.#dictValues.push(null);
+      this.#allowed.push(column.categories ? new Set(column.categories) : null);
+      this.#problems.push({
+        typeMismatches: 0,
+        outOfRange: 0,
+        imputed: 0,
+        dropped: 0,
+        typeExamples: [],
+        rangeExamples: [],
+        missingExamples: [],
+      });
+      this.#nullable[j] = column.nullable ? 1 : 0;
+      if (column.min !== undefined) this.#mins[j] = column.min;
+      if (column.max !== undefined) this.#maxs[j] = column.max;
+      if (column.role === 'target') this.#targetIndex = j;
+      switch (column.type) {
+        case 'numeric':
+        case 'integer':
+          this.#kinds[j] = K_FLOAT;
+          this.#floats[j] = new Float32Array(capacity);
+          if (column.type === 'integer') {
+            const declared = (inferred[j] as InferredColumn).type !== 'integer' || this.#declaredType(column.name);
+            this.#intMode[j] = declared ? INT_STRICT : INT_INFERRED;
+          } else this.#intMode[j] = INT_NONE;
+          break;
+        case 'date':
+          this.#kinds[j] = K_DATE;
+          this.#dates[j] = new Float64Array(capacity);
+          break;
+        case 'boolean':
+          this.#kinds[j] = K_BOOL;
+          this.#bools[j] = new Uint8Array(capacity);
+          break;
+        case 'categorical':
+          this.#kinds[j] = K_CAT;
+          this.#codes[j] = new Int32Array(capacity);
+          this.#dictMaps[j] = new Map();
+          this.#dictValues[j] = [];
+          break;
+        case 'text':
+          this.#kinds[j] = K_SKIP;
+          this.#setAside.push({ column: column.name, reason: column.note ?? 'free text' });
+          this.#textColumns.push(j);
+          this.#textMissing.set(column.name, 0);
+          break;
+      }
+    }
+  }
+
+  #declaredType(name: string): boolean {
+    const input = this.#options.schema;
+    return input?.columns.some((c) => c.name === name && c.type !== undefined) ?? false;
+  }
+
+  #grow(): void {
+    const capacity = Math.ceil(this.#capacity * 1.5) + 1024;
+    for (let j = 0; j < this.#kinds.length; j++) {
+      this.#floats[j] = grown(this.#floats[j] ?? null, capacity);
+      this.#dates[j] = grown(this.#dates[j] ?? null, capacity);
+      this.#bools[j] = grown(this.#bools[j] ?? null, capacity);
+      this.#codes[j] = grown(this.#codes[j] ?? null, capacity);
+      this.#masks[j] = grown(this.#masks[j] ?? null, capacity);
+    }
+    this.#capacity = capacity;
+  }
+
+  /** The hot path: one CSV record into the typed arrays. Common values never leave this loop. */
+  #writeStringRow(row: string[], line: number): void {
+    if (this.#rowCount === this.#capacity) this.#grow();
+    const r = this.#rowCount;
+    this.#rowDrop = false;
+    const kinds = this.#kinds;
+    const count = kinds.length;
+    for (let j = 0; j < count; j++) {
+      const kind = kinds[j];
+      if (kind === K_FLOAT) {
+        const s = row[j] as string;
+        const v = parseDecimal(s);
+        if (
+          v <= FLOAT32_MAX &&
+          v >= -FLOAT32_MAX &&
+          v >= (this.#mins[j] as number) &&
+          v <= (this.#maxs[j] as number) &&
+          (this.#intMode[j] === INT_NONE || v === Math.floor(v))
+        ) {
+          (this.#floats[j] as Float32Array)[r] = v;
+        } else {
+          this.#writeValue(j, r, s, line);
+        }
+      } else if (kind === K_CAT) {
+        const s = row[j] as string;
+        const code = (this.#dictMaps[j] as Map<string, number>).get(s);
+        if (code !== undefined && code >= 0) (this.#codes[j] as Int32Array)[r] = code;
+        else this.#writeValue(j, r, s, line);
+      } else if (kind !== K_SKIP) {
+        this.#writeValue(j, r, row[j], line);
+      }
+    }
+    if (this.#rowDrop) {
+      this.#dropRow(r, line);
+      return;
+    }
+    if (line - r !== this.#lineOffset) {
+      this.#lineOffset = line - r;
+      this.#lines.add(r, line);
+    }
+    if (this.#textColumns.length > 0) this.#countTextMissing(row, null);
+    if (r < PREVIEW_ROWS) this.#preview.push(rowObject(this.#names as string[], row));
+    this.#rowCount = r + 1;
+  }
+
+  #writeObjectRow(row: Readonly<Record<string, unknown>>, line: number | null): void {
+    if (this.#rowCount === this.#capacity) this.#grow();
+    const r = this.#rowCount;
+    this.#rowDrop = false;
+    const names = this.#names as string[];
+    let present = 0;
+    for (let j = 0; j < names.length; j++) {
+      const name = names[j] as string;
+      if (Object.hasOwn(row, name)) present++;
+      if (this.#kinds[j] !== K_SKIP) this.#writeValue(j, r, row[name], line);
+    }
+    if (this.#objectKeys !== null) {
+      const keys = Object.keys(row);
+      if (keys.length > present) this.#noteUnknownFields(keys, r, line);
+    }
+    if (this.#rowDrop) {
+      this.#dropRow(r, line);
+      return;
+    }
+    if (line !== null && line - r !== this.#lineOffset) {
+      this.#lineOffset = line - r;
+      this.#lines.add(r, line);
+    }
+    if (this.#textColumns.length > 0) this.#countTextMissing(null, row);
+    if (r < PREVIEW_ROWS) this.#preview.push({ ...row });
+    this.#rowCount = r + 1;
+  }
+
+  /** Any value of any stored column: reads it, stores it or records the problem by the row policy. */
+  #writeValue(j: number, r: number, raw: unknown, line: number | null): void {
+    const kind = this.#kinds[j];
+    if (kind === K_FLOAT) {
+      const mode = this.#intMode[j];
+      const reading = readNumber(raw, false, this.#options.missing);
+      if (reading === null) return this.#writeMissing(j, r, line);
+      if (typeof reading !== 'number') return this.#problem(j, r, raw, line, reading);
+      if (mode !== INT_NONE && reading !== Math.floor(reading)) {
+        if (mode === INT_STRICT) return this.#problem(j, r, raw, line, 'type_mismatch');
+        // An inferred integer column meets a fraction: it was numeric all along (same storage).
+        this.#intMode[j] = INT_NONE;
+        const column = this.#schemaColumns[j] as ColumnSchema;
+        this.#schemaColumns[j] = { ...column, type: 'numeric' };
+      }
+      if (reading < (this.#mins[j] as number) || reading > (this.#maxs[j] as number)) {
+        return this.#problem(j, r, raw, line, 'out_of_range');
+      }
+      (this.#floats[j] as Float32Array)[r] = reading;
+      return;
+    }
+    if (kind === K_CAT) {
+      const map = this.#dictMaps[j] as Map<string, number>;
+      const key = typeof raw === 'string' ? raw : null;
+      const known = key === null ? undefined : map.get(key);
+      if (known === MISSING_CODE) return this.#writeMissing(j, r, line);
+      const category = readCategory(raw, this.#options.missing);
+      if (category === null) {
+        if (key !== null && map.size < 1_000_000) map.set(key, MISSING_CODE);
+        return this.#writeMissing(j, r, line);
+      }
+      if (category === 'type_mismatch' || category === 'out_of_range') return this.#problem(j, r, raw, line, category);
+      const allowed = this.#allowed[j];
+      if (allowed && !allowed.has(category)) return this.#problem(j, r, raw, line, 'out_of_range');
+      let code = map.get(category);
+      if (code === undefined) {
+        const values = this.#dictValues[j] as string[];
+        if (values.length >= this.#categoryLimit(j)) {
+          this.#tooManyCategories(j, line);
+          return;
+        }
+        code = values.length;
+        values.push(category);
+        map.set(category, code);
+      }
+      // Remember the untrimmed spelling too, so it takes the fast path next time.
+      if (key !== null && key !== category) map.set(key, code);
+      (this.#codes[j] as Int32Array)[r] = code;
+      return;
+    }
+    if (kind === K_BOOL) {
+      const reading = readBoolean(raw, this.#options.missing);
+      if (reading === null) return this.#writeMissing(j, r, line);
+      if (reading !== 0 && reading !== 1) return this.#problem(j, r, raw, line, reading);
+      (this.#bools[j] as Uint8Array)[r] = reading;
+      return;
+    }
+    if (kind === K_DATE) {
+      const reading = readDate(raw, this.#options.missing);
+      if (reading === null) return this.#writeMissing(j, r, line);
+      if (typeof reading !== 'number') return this.#problem(j, r, raw, line, reading);
+      if (reading < (this.#mins[j] as number) || reading > (this.#maxs[j] as number)) {
+        return this.#problem(j, r, raw, line, 'out_of_range');
+      }
+      (this.#dates[j] as Float64Array)[r] = reading;
+    }
+  }
+
+  #categoryLimit(j: number): number {
+    return j === this.#targetIndex ? MAX_TARGET_CLASSES : this.#options.maxCategories;
+  }
+
+  /** A categorical feature with too many categories is free text after all: set it aside. */
+  #tooManyCategories(j: number, line: number | null): void {
+    const column = this.#schemaColumns[j] as ColumnSchema;
+    const limit = this.#categoryLimit(j);
+    if (j === this.#targetIndex) {
+      throw new EdgeflowError(
+        'DATA_QUALITY',
+        `The target "${column.name}" has more than ${limit} distinct values (at line ${line ?? '?'}), too many classes. For a numeric target use task 'regression'.`,
+        { details: { column: column.name, line, limit } },
+      );
+    }
+    const reason = `more than ${limit} distinct values; set aside as free text`;
+    this.#schemaColumns[j] = { ...column, type: 'text', role: 'ignored', note: reason };
+    this.#kinds[j] = K_SKIP;
+    this.#codes[j] = null;
+    this.#masks[j] = null;
+    this.#dictMaps[j] = null;
+    this.#dictValues[j] = null;
+    this.#setAside.push({ column: column.name, reason });
+    this.#textColumns.push(j);
+    this.#textMissing.set(column.name, 0);
+  }
+
+  #writeMissing(j: number, r: number, line: number | null): void {
+    if (this.#nullable[j] === 0) {
+      this.#problem(j, r, null, line, j === this.#targetIndex ? 'missing_target' : 'missing');
+      return;
+    }
+    this.#markMissing(j, r);
+    const examples = (this.#problems[j] as ColumnProblems).missingExamples;
+    if (examples.length < MAX_EXAMPLES) examples.push({ row: r, line });
+  }
+
+  #markMissing(j: number, r: number): void {
+    let mask = this.#masks[j];
+    if (!mask) {
+      mask = new Uint8Array(this.#capacity);
+      this.#masks[j] = mask;
+    }
+    mask[r] = 1;
+    const kind = this.#kinds[j];
+    if (kind === K_FLOAT) (this.#floats[j] as Float32Array)[r] = Number.NaN;
+    else if (kind === K_DATE) (this.#dates[j] as Float64Array)[r] = Number.NaN;
+    else if (kind === K_BOOL) (this.#bools[j] as Uint8Array)[r] = 0;
+    else if (kind === K_CAT) (this.#codes[j] as Int32Array)[r] = -1;
+  }
+
+  #problem(
+    j: number,
+    r: number,
+    raw: unknown,
+    line: number | null,
+    problem: CellProblem | 'missing' | 'missing_target',
+  ): void {
+    const column = this.#schemaColumns[j] as ColumnSchema;
+    const counts = this.#problems[j] as ColumnProblems;
+    const isTarget = j === this.#targetIndex;
+    const policy = this.#options.rowPolicy;
+    if (policy === 'error') throw this.#valueError(column, raw, line, problem);
+    const example: QualityExample = {
+      row: null,
+      line,
+      ...(problem === 'missing' || problem === 'missing_target' ? {} : { value: describeValue(raw) }),
+    };
+    if (problem === 'missing_target') {
+      this.#missingTargetRows++;
+      if (this.#missingTargetExamples.length < MAX_EXAMPLES) this.#missingTargetExamples.push(example);
+    } else if (problem === 'type_mismatch') {
+      counts.typeMismatches++;
+      if (counts.typeExamples.length < MAX_EXAMPLES) counts.typeExamples.push(example);
+    } else if (problem === 'out_of_range') {
+      counts.outOfRange++;
+      if (counts.rangeExamples.length < MAX_EXAMPLES) counts.rangeExamples.push(example);
+    }
+    if (policy === 'drop' || isTarget) {
+      // A target cannot be imputed: under 'impute' its row is dropped too.
+      counts.dropped++;
+      this.#rowDrop = true;
+      // Keep the slot canonical until the next row overwrites it.
+      this.#markMissing(j, r);
+      return;
+    }
+    example.row = r;
+    counts.imputed++;
+    this.#markMissing(j, r);
+  }
+
+  #valueError(
+    column: ColumnSchema,
+    raw: unknown,
+    line: number | null,
+    problem: CellProblem | 'missing' | 'missing_target',
+  ): EdgeflowError {
+    const where = `${line === null ? `Row ${this.#record}` : `Line ${line}`}, column "${column.name}"`;
+    const value = describeValue(raw);
+    const fix = `Fix the value, give the column another type in \`schema\`, or load with rowPolicy 'drop' or 'impute'.`;
+    let message: string;
+    if (problem === 'missing_target') {
+      message = `${where}: the target is missing. Fill it in, or load with rowPolicy 'drop' (a row without a target cannot be used).`;
+    } else if (problem === 'missing') {
+      message = `${where}: a value is missing and the schema says the column is not nullable. ${fix}`;
+    } else if (problem === 'out_of_range') {
+      const bounds = [
+        column.min !== undefined ? `min ${column.min}` : '',
+        column.max !== undefined ? `max ${column.max}` : '',
+        column.categories ? `one of ${column.categories.slice(0, 10).join(', ')}` : '',
+      ]
+        .filter(Boolean)
+        .join(', ');
+      message = `${where}: "${value}" is out of range${bounds ? ` (${bounds})` : ' (beyond float32)'}. ${fix}`;
+    } else {
+      const expected =
+        column.type === 'integer' ? 'a whole number' : column.type === 'numeric' ? 'a number' : `a ${column.type} value`;
+      message = `${where}: "${value}" is not ${expected} (column type ${column.type}). ${fix}`;
+    }
+    return new EdgeflowError('DATA_QUALITY', message, {
+      details: { line, record: this.#record, column: column.name, value, problem, type: column.type },
+    });
+  }
+
+  #dropRow(r: number, line: number | null): void {
+    this.#droppedRows++;
+    if (this.#droppedExamples.length < MAX_EXAMPLES) this.#droppedExamples.push({ row: null, line });
+    for (let j = 0; j < this.#masks.length; j++) {
+      const mask = this.#masks[j];
+      if (mask) mask[r] = 0;
+      const examples = (this.#problems[j] as ColumnProblems).missingExamples;
+      if (examples.length > 0 && examples[examples.length - 1]?.row === r) examples.pop();
+    }
+  }
+
+  #countTextMissing(cells: readonly string[] | null, object: Readonly<Record<string, unknown>> | null): void {
+    const names = this.#names as string[];
+    for (const j of this.#textColumns) {
+      const name = names[j] as string;
+      const raw = cells ? cells[j] : object?.[name];
+      const empty =
+        raw === null || raw === undefined || (typeof raw === 'string' && this.#options.missing.has(raw.trim()));
+      if (empty) this.#textMissing.set(name, (this.#textMissing.get(name) ?? 0) + 1);
+    }
+  }
+
+  #noteUnknownFields(keys: readonly string[], r: number, line: number | null): void {
+    for (const key of keys) {
+      if (this.#nameIndex.has(key)) continue;
+      let entry = this.#unknownFields.get(key);
+      if (!entry) {
+        if (this.#unknownFields.size >= 100) continue;
+        entry = { count: 0, examples: [] };
+        this.#unknownFields.set(key, entry);
+      }
+      entry.count++;
+      if (entry.examples.length < MAX_EXAMPLES) entry.examples.push({ row: r, line });
+    }
+  }
+}
+
+function objectKeysOf(rows: readonly Readonly<Record<string, unknown>>[]): string[] {
+  const keys: string[] = [];
+  const seen = new Set<string>();
+  for (const row of rows) {
+    for (const key of Object.keys(row)) {
+      if (!seen.has(key)) {
+        seen.add(key);
+        keys.push(key);
+      }
+    }
+  }
+  return keys;
+}
+
+function rowObject(names: readonly string[], row: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (let j = 0; j < names.length; j++) out[names[j] as string] = row[j];
+  return out;
+}
+
+type Growable = Float32Array | Float64Array | Uint8Array | Int32Array;
+
+function grown<T extends Growable>(array: T | null, capacity: number): T | null {
+  if (array === null) return null;
+  const next = new (array.constructor as new (n: number) => T)(capacity);
+  next.set(array);
+  return next;
+}
+
+/**
+ * Trims an array to `n` elements: a view when little capacity is left over (no copy), a copy when
+ * more than a quarter would be wasted.
+ */
+function fit<T extends Growable>(array: T, n: number): T {
+  if (array.length === n) return array;
+  if (array.length - n > n / 4) return array.slice(0, n) as T;
+  return array.subarray(0, n) as T;
+}
+
+/** A mask with no missing cell becomes null, so "no missing values" has one representation. */
+function shrinkMask(mask: Uint8Array | null, n: number): Uint8Array | null {
+  if (!mask) return null;
+  const view = mask.subarray(0, n);
+  if (view.indexOf(1) === -1) return null;
+  return fit(mask, n);
+}
+
+/**
+ * Drops dictionary entries no kept row uses (categories seen only in dropped rows), renumbering
+ * codes in order of first appearance so equal data always gets equal codes.
+ */
+function pruneDictionary(codes: Int32Array, dictionary: string[]): { codes: Int32Array; dictionary: string[] } {
+  const remap = new Int32Array(dictionary.length).fill(-1);
+  const kept: string[] = [];
+  let inOrder = true;
+  for (let i = 0; i < codes.length; i++) {
+    const code = codes[i] as number;
+    if (code < 0) continue;
+    if (remap[code] === -1) {
+      if (code !== kept.length) inOrder = false;
+      remap[code] = kept.length;
+      kept.push(dictionary[code] as string);
+    }
+  }
+  if (inOrder && kept.length === dictionary.length) return { codes, dictionary };
+  for (let i = 0; i < codes.length; i++) {
+    const code = codes[i] as number;
+    if (code >= 0) codes[i] = remap[code] as number;
+  }
+  return { codes, dictionary: kept };
+}

@@ -1,0 +1,340 @@
+import * as tf from '@tensorflow/tfjs';
+import { inverseTransformTarget, prepareTrainingData, splitDataset, transformRows } from '../data/index.ts';
+import type { LoadedDataset, PreparedData } from '../data/types.ts';
+import { EdgeflowError, toEdgeflowError } from '../errors.ts';
+import { computeClassificationMetrics, computeRegressionMetrics, evaluateGate, flattenMetrics, parseGateThresholds } from '../evaluate/index.ts';
+import { createRegistry, type Registry } from '../registry/registry.ts';
+import type { FittedPipeline } from '../schemas/dataset.ts';
+import type { MetricReport } from '../schemas/metrics.ts';
+import type { ModelSpec, ModelSpecInput } from '../schemas/model-spec.ts';
+import type { ModelVersion, Run } from '../schemas/registry.ts';
+import { buildModel, checkSpecFitsData, jobProfileOf, parityCheck, parseModelSpec, trainModel } from '../train/index.ts';
+import type { ParityResult } from '../train/types.ts';
+import { datasetFromRecord, datasetMeta, datasetToChunks } from './dataset-persistence.ts';
+import type { PromoteOptions, PromotionResult, Prediction, TrainRunProgress } from './training-types.ts';
+import type { LabWorkerContext } from './worker-api.ts';
+
+/** Held-out fractions when the caller gives none. */
+const DEFAULT_SPLIT = { validation: 0.15, test: 0.15 } as const;
+/** Rows in the parity canary batch. */
+const CANARY_ROWS = 32;
+
+/** What a run stores as its `spec`: the parsed model spec plus how the rows were split. */
+interface StoredRunSpec extends ModelSpec {
+  split: { validation: number; test: number };
+}
+
+/** A finished run's model, kept in the worker that trained it until it is registered. */
+interface TrainedRun {
+  model: tf.LayersModel;
+  pipeline: FittedPipeline;
+  dataset: LoadedDataset;
+  metrics: Record<string, number | null>;
+  report: MetricReport;
+}
+
+/** The settings `train` receives from the main thread. */
+export interface WorkerTrainRequest {
+  runId: string;
+  datasetId: string;
+  spec: ModelSpecInput;
+  split?: { validation?: number; test?: number };
+  tags?: string[];
+}
+
+/**
+ * The training, registry and prediction part of the lab worker API. Runs are tracked in the
+ * registry from here, and weights go from the model into IndexedDB without leaving the worker.
+ */
+export function createTrainingMethods(context: LabWorkerContext) {
+  let registryPromise: Promise<Registry> | undefined;
+  const registry = (): Promise<Registry> => {
+    registryPromise ??= createRegistry();
+    return registryPromise;
+  };
+  const trained = new Map<string, TrainedRun>();
+  const controllers = new Map<string, AbortController>();
+  const loadedVersions = new Map<string, Promise<{ model: tf.LayersModel; version: ModelVersion }>>();
+
+  /** A dataset by id: loaded in this worker, or stored by another worker (ids are fingerprints). */
+  async function datasetById(id: string): Promise<LoadedDataset> {
+    const local = context.datasets.find(id);
+    if (local) return local;
+    const reg = await registry();
+    const record = await reg.getDataset(id).catch((error: unknown) => {
+      throw new EdgeflowError('DATASET_NOT_FOUND', `No dataset "${id}" is loaded or stored; load it with lab.loadDataset() first.`, {
+        details: { datasetId: id },
+        cause: error,
+      });
+    });
+    return datasetFromRecord(record, await reg.readDatasetChunks(id));
+  }
+
+  async function persistDataset(dataset: LoadedDataset): Promise<void> {
+    const reg = await registry();
+    await reg.putDataset({
+      fingerprint: dataset.fingerprint,
+      name: dataset.name,
+      schema: datasetMeta(dataset) as never,
+      profile: dataset.profile as never,
+      rowCount: dataset.table.rowCount,
+      chunks: datasetToChunks(dataset),
+    });
+  }
+
+  async function evaluateOn(model: tf.LayersModel, data: PreparedData): Promise<MetricReport> {
+    const output = tf.tidy(() => model.predict(tf.tensor2d(data.features, [data.rowCount, data.featureCount])) as tf.Tensor);
+    const predicted = (await output.data()) as Float32Array;
+    output.dispose();
+    if (data.task === 'classification') {
+      return computeClassificationMetrics({
+        yTrue: data.targets,
+        probabilities: predicted,
+        classNames: data.classes ?? [],
+      });
+    }
+    return computeRegressionMetrics(
+      inverseTransformTarget(data.pipeline, data.targets),
+      inverseTransformTarget(data.pipeline, predicted),
+    );
+  }
+
+  async function loadVersion(modelName: string, versionOrAlias: number | string) {
+    const reg = await registry();
+    const version = await reg.getVersion(modelName, versionOrAlias);
+    const key = `${version.model}@${version.version}`;
+    let entry = loadedVersions.get(key);
+    if (!entry) {
+      entry = tf.loadLayersModel(reg.loadHandler(version.model, version.version)).then((model) => ({ model, version }));
+      loadedVersions.set(key, entry);
+      entry.catch(() => loadedVersions.delete(key));
+    }
+    return entry;
+  }
+
+  /** The rows a run held out for testing, re-derived from its stored seed and split. */
+  async function heldOutRows(version: ModelVersion) {
+    if (!version.runId || !version.datasetFingerprint) {
+      throw new EdgeflowError(
+        'DATASET_NOT_FOUND',
+        `${version.model} v${version.version} has no run or dataset lineage, so there are no held-out rows to re-evaluate it on.`,
+        { details: { model: version.model, version: version.version } },
+      );
+    }
+    const reg = await registry();
+    const run = await reg.getRun(version.runId);
+    const spec = run.spec as unknown as StoredRunSpec;
+    const dataset = await datasetById(version.datasetFingerprint);
+    const split = splitDataset(dataset, { seed: spec.seed, ...spec.split });
+    return { dataset, rows: split.test };
+  }
+
+  return {
+    /**
+     * Trains a spec on a dataset as run `runId`: split (seeded, stratified), fit the pipeline on
+     * the training rows only, check the spec fits, pick the backend for the job, parity-check it,
+     * train with progress, evaluate on the test rows, and track it all in the registry.
+     *
+     * @throws EdgeflowError `SPEC_INVALID`, `DATASET_NOT_FOUND`, `BACKEND_UNAVAILABLE`,
+     *   `TRAINING_DIVERGED`, `CANCELLED` (the run records the same error).
+     */
+    async train(request: WorkerTrainRequest, onProgress?: (progress: TrainRunProgress) => void): Promise<Run> {
+      const { runId } = request;
+      const controller = new AbortController();
+      controllers.set(runId, controller);
+      // Through comlink, `onProgress` is a proxy whose calls return promises; progress is best effort.
+      const report = (progress: Omit<TrainRunProgress, 'runId'>): void => {
+        void Promise.resolve(onProgress?.({ runId, ...progress })).catch(() => undefined);
+      };
+      const reg = await registry();
+      let model: tf.LayersModel | undefined;
+      let runCreated = false;
+      try {
+        report({ phase: 'preparing' });
+        const spec = parseModelSpec(request.spec);
+        const split = { ...DEFAULT_SPLIT, ...request.split };
+        const dataset = await datasetById(request.datasetId);
+        const rows = splitDataset(dataset, { seed: spec.seed, ...split });
+        const train = prepareTrainingData(dataset, rows.train);
+        const validation = prepareTrainingData(dataset, rows.validation, train.pipeline);
+        const test = prepareTrainingData(dataset, rows.test, train.pipeline);
+        checkSpecFitsData(spec, {
+          task: train.task,
+          featureCount: train.featureCount,
+          classCount: train.classes?.length ?? 0,
+          ...(train.classes ? { classLabels: train.classes } : {}),
+        });
+        const runtime = await context.ensureBackend(jobProfileOf(spec));
+        const runtimeSummary = { backend: runtime.backend, reason: runtime.reason, adapter: runtime.adapter };
+        await reg.createRun({
+          id: runId,
+          spec: { ...spec, split } as never,
+          datasetFingerprint: dataset.fingerprint,
+          pipeline: train.pipeline as never,
+          backend: runtime.backend,
+          adapter: runtime.adapter as never,
+          seed: spec.seed,
+          tags: request.tags ?? [],
+        });
+        runCreated = true;
+        // Stored so another worker (or a later session) can re-evaluate on the same rows.
+        await persistDataset(dataset);
+
+        model = buildModel(spec, { featureCount: train.featureCount, classCount: train.classes?.length ?? 0 });
+        const canaryRows = Math.min(CANARY_ROWS, train.rowCount);
+        let parity: ParityResult | null = null;
+        if (runtime.backend !== 'cpu' && canaryRows > 0) {
+          parity = await parityCheck(model, train.features.subarray(0, canaryRows * train.featureCount));
+          await context.ensureBackend(jobProfileOf(spec));
+        }
+        // History is appended in order; each write waits for the previous one.
+        let historyWrites: Promise<unknown> = Promise.resolve();
+        const result = await trainModel({
+          model,
+          spec,
+          train: { x: train.features, y: train.targets, count: train.rowCount },
+          ...(validation.rowCount > 0
+            ? { validation: { x: validation.features, y: validation.targets, count: validation.rowCount } }
+            : {}),
+          signal: controller.signal,
+          onProgress: (p) => report({ phase: 'training', ...p, runtime: runtimeSummary }),
+          onEpochEnd: (record) => {
+            historyWrites = historyWrites.then(() => reg.updateRun(runId, { appendHistory: [record as never] }));
+          },
+        });
+        await historyWrites;
+        report({ phase: 'evaluating', runtime: runtimeSummary });
+        const evaluation = await evaluateOn(model, test);
+        const metrics = flattenMetrics(evaluation);
+        trained.set(runId, { model, pipeline: train.pipeline, dataset, metrics, report: evaluation });
+        const finished = await reg.updateRun(runId, {
+          status: 'finished',
+          metrics: { ...metrics, report: evaluation as never, testRows: test.rowCount, trainRows: train.rowCount },
+          timings: { ...result.timings, samplesPerSecond: result.samplesPerSecond },
+          parity: parity as never,
+        });
+        report({ phase: 'done', runtime: runtimeSummary });
+        return finished;
+      } catch (thrown) {
+        const error = toEdgeflowError(thrown);
+        if (runCreated) {
+          const status = error.code === 'CANCELLED' ? 'cancelled' : 'failed';
+          await reg.updateRun(runId, { status, error: error.toJSON() as never }).catch(() => undefined);
+        }
+        // A diverged run keeps its last good weights on the model: keep it for inspection.
+        if (model && error.code !== 'TRAINING_DIVERGED') model.dispose();
+        throw error;
+      } finally {
+        controllers.delete(runId);
+      }
+    },
+
+    /** Stops run `runId` within one batch; a no-op when it is not running here. */
+    cancelRun(runId: string): boolean {
+      const controller = controllers.get(runId);
+      controller?.abort();
+      return controller !== undefined;
+    },
+
+    /**
+     * Registers the model of finished run `runId` as the next version of `model`.
+     *
+     * @throws EdgeflowError `RUN_NOT_FOUND` when the run's model is not in this worker.
+     */
+    async registerRun(runId: string, options: { model: string; description?: string; tags?: string[] }): Promise<ModelVersion> {
+      const run = trained.get(runId);
+      if (!run) {
+        throw new EdgeflowError(
+          'RUN_NOT_FOUND',
+          `Run ${runId} has no trained model in this lab (it did not finish, or the page was reloaded since). Train it again, then register.`,
+          { details: { runId } },
+        );
+      }
+      const reg = await registry();
+      let artifacts: tf.io.ModelArtifacts | undefined;
+      await run.model.save(
+        tf.io.withSaveHandler(async (a) => {
+          artifacts = a;
+          return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+        }),
+      );
+      if (!artifacts) throw new EdgeflowError('INTERNAL', 'tfjs produced no model artifacts to register.');
+      const signature = {
+        columns: run.dataset.schema.columns
+          .filter((c) => c.role === 'feature')
+          .map((c) => ({ name: c.name, type: c.type, nullable: c.nullable })),
+        target: run.dataset.schema.target,
+      };
+      return reg.registerVersion({
+        model: options.model,
+        artifacts,
+        pipeline: run.pipeline as never,
+        profile: run.dataset.profile as never,
+        signature: signature as never,
+        metrics: { ...run.metrics, report: run.report as never },
+        runId,
+        datasetFingerprint: run.dataset.fingerprint,
+        tags: options.tags ?? [],
+        ...(options.description === undefined ? {} : { description: options.description }),
+      });
+    },
+
+    /**
+     * Re-evaluates `version` and the current holder of the alias on the candidate run's held-out
+     * rows, applies the gate, and moves the alias only when it passes.
+     */
+    async promote(modelName: string, version: number, options: PromoteOptions): Promise<PromotionResult> {
+      const alias = options.alias ?? 'champion';
+      const thresholds = parseGateThresholds(options.thresholds);
+      const reg = await registry();
+      const candidate = await reg.getVersion(modelName, version);
+      const aliases = await reg.listAliases(modelName);
+      const previous = aliases.find((a) => a.alias === alias)?.version ?? null;
+      const { dataset, rows } = await heldOutRows(candidate);
+
+      const scoreVersion = async (v: number): Promise<MetricReport> => {
+        const { model, version: stored } = await loadVersion(modelName, v);
+        const data = prepareTrainingData(dataset, rows, stored.pipeline as unknown as FittedPipeline);
+        return evaluateOn(model, data);
+      };
+      await context.ensureBackend('dense-infer');
+      const candidateMetrics = await scoreVersion(version);
+      const baselineMetrics = previous === null ? null : await scoreVersion(previous);
+      const gate = evaluateGate(candidateMetrics, baselineMetrics, thresholds);
+      const move = gate.passed
+        ? await reg.moveAlias(modelName, alias, version, {
+            reason: options.reason ?? `promoted through the gate (${Object.keys(thresholds).join(', ')})`,
+            gateReport: gate as never,
+          })
+        : null;
+      return { passed: gate.passed, gate, candidateMetrics, baselineMetrics, previous, move };
+    },
+
+    /** Applies a stored version's pipeline and model to raw rows. */
+    async predict(modelName: string, versionOrAlias: number | string, rows: Array<Record<string, unknown>>): Promise<Prediction[]> {
+      const { model, version } = await loadVersion(modelName, versionOrAlias);
+      await context.ensureBackend('dense-infer');
+      const pipeline = version.pipeline as unknown as FittedPipeline;
+      const features = transformRows(pipeline, rows);
+      const output = tf.tidy(() => model.predict(tf.tensor2d(features, [rows.length, pipeline.featureCount])) as tf.Tensor);
+      const values = (await output.data()) as Float32Array;
+      output.dispose();
+      const target = pipeline.target;
+      if (target?.task === 'classification') {
+        const classes = target.classes ?? [];
+        return rows.map((_, r) => {
+          const probabilities: Record<string, number> = {};
+          let best = 0;
+          classes.forEach((name, k) => {
+            const p = values[r * classes.length + k] ?? 0;
+            probabilities[name] = p;
+            if (p > (values[r * classes.length + best] ?? 0)) best = k;
+          });
+          return { label: classes[best] ?? '', probabilities };
+        });
+      }
+      const original = inverseTransformTarget(pipeline, values);
+      return Array.from(original, (value): Prediction => ({ value }));
+    },
+  };
+}

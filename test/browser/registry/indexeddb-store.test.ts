@@ -1,0 +1,156 @@
+// The ModelStore contract against IndexedDB in Chromium, plus what only IndexedDB has: schema
+// upgrades that migrate, STORE_OUTDATED, and QUOTA_EXCEEDED with nothing half-written (issue 4).
+import { deleteDB, openDB } from 'idb';
+import { afterAll, expect, test } from 'vitest';
+import { isEdgeflowError } from '../../../src/errors.ts';
+import {
+  REGISTRY_DB_VERSION,
+  type RegistryDbSchema,
+  UPGRADE_STEPS,
+} from '../../../src/registry/idb-schema.ts';
+import { IndexedDbModelStore } from '../../../src/registry/indexeddb-store.ts';
+import { createRegistry } from '../../../src/registry/registry.ts';
+import { fakeArtifacts, runModelStoreContract } from '../../contracts/model-store.contract.ts';
+
+const created: string[] = [];
+let counter = 0;
+function freshName(): string {
+  const name = `edgeflow-test-${Date.now()}-${counter++}`;
+  created.push(name);
+  return name;
+}
+
+afterAll(async () => {
+  await Promise.all(created.map((name) => deleteDB(name)));
+});
+
+runModelStoreContract('indexeddb', {
+  async create() {
+    return new IndexedDbModelStore({ name: freshName() });
+  },
+  async corruptChunk(store, sha256) {
+    const db = await openDB<RegistryDbSchema>((store as IndexedDbModelStore).name);
+    const chunk = await db.get('chunks', sha256);
+    if (!chunk) throw new Error(`no chunk ${sha256} to corrupt`);
+    const bytes = new Uint8Array(chunk.data);
+    bytes[0] = (bytes[0] ?? 0) ^ 0xff;
+    await db.put('chunks', { ...chunk, data: bytes.buffer });
+    db.close();
+  },
+  propertyRuns: 15,
+});
+
+async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    if (isEdgeflowError(error)) return error.code;
+    throw error;
+  }
+  throw new Error('expected an EdgeflowError');
+}
+
+test('a database written by the v1 schema is migrated on open', async () => {
+  const name = freshName();
+  const v1 = await openDB<RegistryDbSchema>(name, 1, {
+    upgrade: async (db, _old, _new, tx) => {
+      await UPGRADE_STEPS[0]?.(db, tx);
+    },
+  });
+  // A v1 run had neither `owner` nor `tags`.
+  const oldRun = {
+    id: 'old-run',
+    spec: {},
+    datasetFingerprint: null,
+    pipeline: null,
+    backend: 'cpu',
+    adapter: null,
+    seed: 1,
+    status: 'finished',
+    history: [],
+    metrics: {},
+    timings: {},
+    error: null,
+    parity: null,
+    createdAt: 1,
+    updatedAt: 1,
+  };
+  await v1.put('runs', oldRun as never);
+  v1.close();
+  const registry = await createRegistry({ store: new IndexedDbModelStore({ name }), channel: null });
+  expect(await registry.getRun('old-run')).toMatchObject({ owner: null, tags: [], status: 'finished' });
+  expect((await registry.listRuns({ status: 'finished' })).items.map((r) => r.id)).toEqual(['old-run']);
+  await registry.close();
+  const db = await openDB(name);
+  expect(db.version).toBe(REGISTRY_DB_VERSION);
+  db.close();
+});
+
+test('a store opened by code older than the database is STORE_OUTDATED', async () => {
+  const name = freshName();
+  const newer = await openDB(name, REGISTRY_DB_VERSION + 1);
+  newer.close();
+  const store = new IndexedDbModelStore({ name });
+  expect(await codeOf(store.open())).toBe('STORE_OUTDATED');
+  expect(await codeOf(createRegistry({ store, channel: null }))).toBe('STORE_OUTDATED');
+});
+
+test('an open store yields to newer code and then refuses with STORE_OUTDATED', async () => {
+  const name = freshName();
+  const registry = await createRegistry({ store: new IndexedDbModelStore({ name }), channel: null });
+  await registry.registerVersion({ model: 'm', artifacts: fakeArtifacts(4) });
+  // Newer code (another tab) upgrades: our connection must not block it.
+  const newer = await openDB(name, REGISTRY_DB_VERSION + 1);
+  newer.close();
+  expect(await codeOf(registry.listModels())).toBe('STORE_OUTDATED');
+  await registry.close();
+});
+
+// Playwright's browser context keeps storage in memory with a fixed quota, and CDP's
+// Storage.overrideQuotaForOrigin does not apply to it, so the browser's own QuotaExceededError is
+// raised from the second chunk write, after other writes of the same transaction were issued.
+test('a write over the quota is QUOTA_EXCEEDED with the bytes, and nothing is half-written', async () => {
+  const name = freshName();
+  const store = new IndexedDbModelStore({ name });
+  const registry = await createRegistry({ store, channel: null, chunkBytes: 1024 });
+  await registry.registerVersion({ model: 'q', artifacts: fakeArtifacts(16) });
+  const realPut = IDBObjectStore.prototype.put;
+  let chunkPuts = 0;
+  IDBObjectStore.prototype.put = function put(this: IDBObjectStore, ...args: [unknown, IDBValidKey?]) {
+    if (this.name === 'chunks' && ++chunkPuts > 1) {
+      throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+    }
+    return realPut.apply(this, args);
+  };
+  let caught: unknown;
+  try {
+    await registry.registerVersion({ model: 'q', artifacts: fakeArtifacts(4096, 2) });
+  } catch (error) {
+    caught = error;
+  } finally {
+    IDBObjectStore.prototype.put = realPut;
+  }
+  expect(chunkPuts).toBe(2);
+  expect(isEdgeflowError(caught, 'QUOTA_EXCEEDED')).toBe(true);
+  const details = (caught as { details: Record<string, unknown> }).details;
+  expect(details.bytesNeeded).toBe(16 * 1024);
+  expect(typeof details.bytesAvailable).toBe('number');
+  expect((caught as Error).message).toContain('Nothing was written');
+  expect((await registry.listVersions('q')).items.map((v) => v.version)).toEqual([1]);
+  expect(await store.chunkStats()).toEqual({ chunks: 1, bytes: 64 });
+  expect((await registry.getModel('q')).lastVersion).toBe(1);
+  expect((await registry.registerVersion({ model: 'q', artifacts: fakeArtifacts(8, 3) })).version).toBe(2);
+  await registry.close();
+});
+
+test('storage: estimate and a persistence request on the main thread', async () => {
+  const registry = await createRegistry({
+    store: new IndexedDbModelStore({ name: freshName() }),
+    channel: null,
+  });
+  const estimate = await registry.estimateStorage();
+  expect(estimate?.quota).toBeGreaterThan(0);
+  const persistence = await registry.requestPersistence();
+  expect(typeof persistence.persisted).toBe('boolean');
+  await registry.close();
+});
