@@ -10,6 +10,17 @@ export {
   type SerializedEdgeflowError,
 } from './errors.ts';
 export { createLab } from './lab/create-lab.ts';
+export type {
+  LabRuns,
+  LabTraining,
+  Prediction,
+  PromoteOptions,
+  PromotionResult,
+  RunComparison,
+  TrainHandle,
+  TrainRunOptions,
+  TrainRunProgress,
+} from './lab/training-types.ts';
 export type { Lab, LabOptions } from './lab/types.ts';
 export type {
   BackendName,
@@ -18,3 +29,14 @@ export type {
   ProbeFigure,
   RuntimeReport,
 } from './runtime/types.ts';
+export type {
+  ClassificationReport,
+  GateReport,
+  GateThresholds,
+  MetricReport,
+  MetricThreshold,
+  RegressionReport,
+} from './schemas/metrics.ts';
+export { type ModelSpec, type ModelSpecInput, modelSpecSchema } from './schemas/model-spec.ts';
+export { checkSpecFitsData, parseModelSpec } from './train/spec.ts';
+export type { EpochRecord, ParityResult, TrainProgress } from './train/types.ts';

@@ -5,6 +5,8 @@ import { UplotChart } from './uplot-chart.tsx';
 
 const bars = uPlot.paths.bars?.({ size: [0.8, 48] });
 const steps = uPlot.paths.stepped?.({ align: 1 });
+/** Bars and densities start at zero. */
+const fromZero: uPlot.Range.Function = (_u, _min, max) => [0, max > 0 ? max * 1.05 : 1];
 
 /**
  * One feature's distribution from the dataset profile: a density histogram over the profile's
@@ -40,7 +42,7 @@ export function FeatureHistogram({ column }: { column: ColumnProfile }) {
           options={{
             legend: { show: false },
             cursor: { show: false },
-            scales: { x: { time: false } },
+            scales: { x: { time: false }, y: { range: fromZero } },
             axes: [{ size: 28 }, { show: false }],
             series: [
               {},
@@ -74,7 +76,7 @@ export function FeatureHistogram({ column }: { column: ColumnProfile }) {
         options={{
           legend: { show: false },
           cursor: { show: false },
-          scales: { x: { time: false, range: [-0.5, labels.length - 0.5] } },
+          scales: { x: { time: false, range: [-0.5, labels.length - 0.5] }, y: { range: fromZero } },
           axes: [
             {
               size: 28,

@@ -31,9 +31,10 @@ export function LearningCurves({ runs }: { runs: readonly Run[] }) {
       shapeKey={runs.map((r) => r.id).join(',')}
       data={[xs, ...ys]}
       options={{
+        legend: { live: false },
         scales: { x: { time: false } },
         axes: [
-          { label: 'epoch', size: 30, labelSize: 14 },
+          { label: 'epoch', size: 30, labelSize: 14, incrs: [1, 2, 5, 10, 20, 50, 100] },
           { label: 'loss', size: 50, labelSize: 14 },
         ],
         series,

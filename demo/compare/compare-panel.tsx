@@ -24,7 +24,8 @@ export function ComparePanel({ lab }: { lab: Lab }) {
   const dataset = datasetState.value;
   const allRuns = storedRunsState.value;
   const [onlyThisDataset, setOnlyThisDataset] = useState(true);
-  const [selected, setSelected] = useState<string[]>([]);
+  // Until the user picks runs, the newest finished ones (up to four) are compared.
+  const [picks, setPicks] = useState<string[] | null>(null);
   const [comparison, setComparison] = useState<RunComparison | null>(null);
   const [error, setError] = useState<string | null>(null);
 
@@ -33,19 +34,13 @@ export function ComparePanel({ lab }: { lab: Lab }) {
     (r) =>
       runTask(r) === task && (!onlyThisDataset || !dataset || r.datasetFingerprint === dataset.fingerprint),
   );
+  const selected =
+    picks ??
+    runs
+      .filter((r) => r.status === 'finished')
+      .slice(0, 4)
+      .map((r) => r.id);
   const picked = runs.filter((r) => selected.includes(r.id));
-
-  // Start with the finished runs of this session picked (the newest few).
-  useEffect(() => {
-    if (selected.length === 0) {
-      setSelected(
-        runs
-          .filter((r) => r.status === 'finished')
-          .slice(0, 4)
-          .map((r) => r.id),
-      );
-    }
-  }, [allRuns]);
 
   useEffect(() => {
     const ids = picked.map((r) => r.id);
@@ -64,9 +59,7 @@ export function ComparePanel({ lab }: { lab: Lab }) {
   }, [lab, selected.join(','), allRuns]);
 
   const toggle = (runId: string): void =>
-    setSelected((current) =>
-      current.includes(runId) ? current.filter((id) => id !== runId) : [...current, runId],
-    );
+    setPicks(selected.includes(runId) ? selected.filter((id) => id !== runId) : [...selected, runId]);
 
   return (
     <>

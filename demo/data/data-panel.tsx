@@ -30,7 +30,10 @@ export function DataPanel({ lab }: { lab: Lab }) {
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [dragging, setDragging] = useState(false);
-  const [preview, setPreview] = useState<ReadonlyArray<Readonly<Record<string, unknown>>>>([]);
+  const [preview, setPreview] = useState<{
+    columns: string[];
+    rows: ReadonlyArray<Readonly<Record<string, unknown>>>;
+  } | null>(null);
 
   const load = async (request: LoadRequest): Promise<void> => {
     setLoading(true);
@@ -75,9 +78,9 @@ export function DataPanel({ lab }: { lab: Lab }) {
   useEffect(() => {
     if (!dataset) return;
     let live = true;
-    lab.previewDataset(dataset.id, { limit: 8 }).then(
-      (rows) => live && setPreview(rows),
-      () => live && setPreview([]),
+    lab.previewDataset(dataset.id, 8).then(
+      (p) => live && setPreview({ columns: [...p.columns], rows: p.rows }),
+      () => live && setPreview(null),
     );
     return () => {
       live = false;
@@ -93,7 +96,7 @@ export function DataPanel({ lab }: { lab: Lab }) {
     progress?.totalBytes && progress.totalBytes > 0
       ? Math.min(1, progress.bytesRead / progress.totalBytes)
       : null;
-  const previewColumns = preview[0] ? Object.keys(preview[0]) : [];
+  const previewColumns = preview?.columns ?? [];
 
   return (
     <>
@@ -214,7 +217,7 @@ export function DataPanel({ lab }: { lab: Lab }) {
               <QualityReportView quality={dataset.quality} />
             </div>
           </div>
-          {preview.length > 0 && (
+          {preview && preview.rows.length > 0 && (
             <>
               <h3>First rows</h3>
               <div class="table-scroll">
@@ -229,7 +232,7 @@ export function DataPanel({ lab }: { lab: Lab }) {
                     </tr>
                   </thead>
                   <tbody>
-                    {preview.map((row, i) => (
+                    {preview.rows.map((row, i) => (
                       <tr key={i}>
                         {previewColumns.map((c) => (
                           <td key={c}>

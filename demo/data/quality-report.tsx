@@ -58,7 +58,7 @@ export function QualityReportView({ quality }: { quality: QualityReport }) {
               <th scope="col">type</th>
               <th scope="col">role</th>
               <th scope="col">missing</th>
-              <th scope="col">type mismatches</th>
+              <th scope="col">bad type</th>
               <th scope="col">out of range</th>
               <th scope="col">distinct</th>
             </tr>
@@ -69,7 +69,7 @@ export function QualityReportView({ quality }: { quality: QualityReport }) {
                 <th scope="row">{c.name}</th>
                 <td>{c.type}</td>
                 <td>{c.role}</td>
-                <td class={c.missing > 0 ? 'warn' : undefined}>
+                <td class={c.missing > 0 ? 'warn nowrap' : 'nowrap'}>
                   {c.missing} ({(c.missingRate * 100).toFixed(1)} %)
                 </td>
                 <td class={c.typeMismatches > 0 ? 'bad' : undefined}>{c.typeMismatches}</td>

@@ -160,10 +160,7 @@ export function RegistryPanel({ registry }: { registry: Registry }) {
                     aria-current={m.name === modelName ? 'true' : undefined}
                     onClick={() => setModelName(m.name)}
                   >
-                    {m.name}{' '}
-                    <span class="muted">
-                      ({m.lastVersion} version{m.lastVersion === 1 ? '' : 's'} made)
-                    </span>
+                    {m.name}
                   </button>
                 </li>
               ))}
@@ -245,7 +242,7 @@ export function RegistryPanel({ registry }: { registry: Registry }) {
                   id="prune-keep"
                   type="number"
                   min={0}
-                  size={3}
+                  class="short"
                   value={keepLast}
                   onInput={(e) => setKeepLast(e.currentTarget.value)}
                 />

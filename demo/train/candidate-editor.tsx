@@ -29,7 +29,13 @@ export function CandidateEditor({ candidate, dataset, onChange, onRemove, disabl
   const byField = new Map<string, SpecProblem[]>();
   for (const problem of problems) {
     const field = fieldOfIssue(problem.path) ?? 'form';
-    byField.set(field, [...(byField.get(field) ?? []), problem]);
+    // Text that is not a number reaches the parser as NaN; say what was typed instead.
+    const typed = field in form ? String(form[field as keyof CandidateForm]).trim() : '';
+    const message =
+      typed !== '' && typed.split(/[\s,]+/).some((part) => Number.isNaN(Number(part)))
+        ? `"${typed}" is not a number${field === 'hidden' || field === 'filters' ? ' list' : ''}.`
+        : problem.message;
+    byField.set(field, [...(byField.get(field) ?? []), { ...problem, message }]);
   }
   const id = (field: string): string => `${candidate.key}-${field}`;
   const set = <K extends keyof CandidateForm>(field: K, value: CandidateForm[K]): void =>

@@ -26,6 +26,7 @@ export function RunCard({ run }: { run: LiveRun }) {
       class="run-card"
       data-testid="run-card"
       data-phase={run.phase}
+      data-points={run.points.length}
       aria-labelledby={`run-${run.runId}`}
     >
       <header>
@@ -74,6 +75,7 @@ export function RunCard({ run }: { run: LiveRun }) {
         shapeKey={run.runId}
         data={[xs, loss, metric]}
         options={{
+          legend: { live: false },
           scales: { x: { time: false }, loss: { auto: true }, metric: { auto: true } },
           axes: [
             { label: 'epoch', size: 30, labelSize: 14 },

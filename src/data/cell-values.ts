@@ -90,7 +90,7 @@ export function readNumber(raw: unknown, integer: boolean, missing: ReadonlySet<
     value = raw;
   } else if (typeof raw === 'string') {
     value = parseDecimal(raw);
-    if (value !== value) return missing.has(raw) || missing.has(raw.trim()) ? null : 'type_mismatch';
+    if (Number.isNaN(value)) return missing.has(raw) || missing.has(raw.trim()) ? null : 'type_mismatch';
   } else if (raw === null || raw === undefined) {
     return null;
   } else if (typeof raw === 'boolean') {

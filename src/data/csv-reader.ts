@@ -22,6 +22,8 @@ export interface CsvReadOptions {
   readonly signal?: AbortSignal;
   /** Called after each piece of input with the bytes read so far. */
   readonly onBytes?: (bytesRead: number) => void;
+  /** Characters gathered before a block is parsed (default 1 Mi; small values exercise block edges in tests). */
+  readonly blockChars?: number;
 }
 
 /** What reading found out about the file. */
@@ -52,6 +54,7 @@ export async function readCsv(
   options: CsvReadOptions,
 ): Promise<CsvReadResult> {
   const reader = new CsvBlockReader(sink, options);
+  const blockChars = options.blockChars ?? BLOCK_CHARS;
   let pending: string[] = [];
   let pendingChars = 0;
   let bytesRead = 0;
@@ -62,7 +65,7 @@ export async function readCsv(
       pending.push(piece.text);
       pendingChars += piece.text.length;
     }
-    if (pendingChars >= BLOCK_CHARS) {
+    if (pendingChars >= blockChars) {
       reader.push(pending.join(''), false);
       pending = [];
       pendingChars = 0;
@@ -85,11 +88,9 @@ class CsvBlockReader {
   #udsvSchema: UdsvSchema | null = null;
   #width = 0;
   #recordLines = new Int32Array(1 << 16);
-  #recordStarts = new Int32Array(1 << 16);
   #rowInBlock = 0;
   #recordsInBlock = 0;
   #anomaly = false;
-  #suspects: number[] = [];
   #quoted = false;
 
   constructor(sink: RowSink, options: CsvReadOptions) {
@@ -117,12 +118,17 @@ class CsvBlockReader {
       text = text.slice(rest);
     }
     if (this.#crOnly) text = text.replaceAll('\r', '\n');
-    checkNotBinary(text, this.#line);
     const consumed = this.#width === 1 ? this.#readWithTokenizer(text, final) : this.#readBlock(text, final);
     this.#carry = text.slice(consumed);
     if (this.#carry.length > MAX_RECORD_CHARS) {
-      const openQuote = tokenizeCsv(this.#carry, { delimiter: this.#delimiter, startLine: this.#line, final: true });
-      const where = openQuote.problem ? `a quoted field opened at line ${openQuote.problem.line}` : `line ${this.#line}`;
+      const openQuote = tokenizeCsv(this.#carry, {
+        delimiter: this.#delimiter,
+        startLine: this.#line,
+        final: true,
+      });
+      const where = openQuote.problem
+        ? `a quoted field opened at line ${openQuote.problem.line}`
+        : `line ${this.#line}`;
       throw new EdgeflowError(
         'PARSE_ERROR',
         `The record at line ${this.#line} is longer than ${MAX_RECORD_CHARS >> 20} MiB: ${where} is probably an unterminated quote. Close the quote (write "" for a quote inside a quoted field).`,
@@ -135,17 +141,22 @@ class CsvBlockReader {
   #readHeader(text: string, final: boolean): number | null {
     if (text.trim().length === 0) {
       if (!final) return null;
-      throw new EdgeflowError('EMPTY_DATASET', 'The file is empty. Load a CSV file with a header line and data rows.', {
-        details: { line: 1 },
-      });
+      throw new EdgeflowError(
+        'EMPTY_DATASET',
+        'The file is empty. Load a CSV file with a header line and data rows.',
+        {
+          details: { line: 1 },
+        },
+      );
     }
     checkNotBinary(text.slice(0, 65536), 1);
     const firstBreak = text.search(/[\r\n]/);
     if (firstBreak === -1 && !final) return null;
     const firstLine = firstBreak === -1 ? text : text.slice(0, firstBreak);
     this.#delimiter = this.#options.delimiter ?? detectDelimiterOf(firstLine);
-    const tokens = tokenizeCsv(text, { delimiter: this.#delimiter, final, maxRecords: 1 });
-    if (tokens.problem) throw syntaxError(tokens.problem.problem, tokens.problem.line, tokens.problem.field, null);
+    const tokens = tokenizeCsv(text, { delimiter: this.#delimiter, final, maxRecords: 1, loneCr: true });
+    if (tokens.problem)
+      throw syntaxError(tokens.problem.problem, tokens.problem.line, tokens.problem.field, null);
     const record = tokens.records[0];
     if (!record) {
       if (!final) return null;
@@ -173,43 +184,36 @@ class CsvBlockReader {
   #readWithTokenizer(text: string, final: boolean): number {
     const tokens = tokenizeCsv(text, { delimiter: this.#delimiter, startLine: this.#line, final });
     for (const record of tokens.records) {
-      if (record.fields.length !== this.#width) throw raggedError(record.line, record.fields.length, this.#width);
+      if (record.fields.length !== this.#width)
+        throw raggedError(record.line, record.fields.length, this.#width);
       this.#sink.addStringRow(record.fields, record.line);
     }
-    if (tokens.problem) throw syntaxError(tokens.problem.problem, tokens.problem.line, tokens.problem.field, this.#header);
+    if (tokens.problem)
+      throw syntaxError(tokens.problem.problem, tokens.problem.line, tokens.problem.field, this.#header);
     this.#line = tokens.restLine;
     return tokens.rest;
   }
 
   /** Scans, parses with uDSV and checks one block of whole records; returns the characters consumed. */
   #readBlock(text: string, final: boolean): number {
-    let scan = this.#scan(text, final);
+    const scan = this.#scan(text, final);
     if (scan.records === 0) {
       this.#line = scan.endLine;
       return scan.end;
     }
     const consumed = scan.end;
     let block = consumed === text.length ? text : text.slice(0, consumed);
-    if (scan.crlf > 0 && scan.lf > 0) {
-      // Mixed line endings: uDSV splits on one delimiter, so make them all LF (and scan again,
-      // since the offsets moved).
-      block = block.replaceAll('\r\n', '\n');
-      scan = this.#scan(block, final);
+    if ((scan.crlf > 0 && scan.lf > 0) || hasLoneCr(block)) {
+      // Mixed line endings, or a CR outside a CRLF pair (uDSV would take a field starting with it
+      // for a line end in a CRLF file): this (rare) block goes through the exact tokenizer.
+      this.#readWithTokenizer(block, true);
+      this.#line = scan.endLine;
+      return consumed;
     }
     const rowDelimiter = scan.crlf > 0 ? '\r\n' : '\n';
     if (scan.unterminatedLast) block += rowDelimiter;
     this.#parse(block, rowDelimiter, scan.quoted, scan.startLine);
     if (this.#anomaly || this.#rowInBlock !== scan.records) this.#locate(block, scan.startLine);
-    for (const index of this.#suspects) {
-      // A last field holding the delimiter: fine if it was quoted, extra fields if not.
-      const start = this.#recordStarts[index] as number;
-      const end = index + 1 < scan.records ? (this.#recordStarts[index + 1] as number) : block.length;
-      const record = tokenizeCsv(block.slice(start, end), { delimiter: this.#delimiter, final: true, maxRecords: 1 })
-        .records[0];
-      if (record && record.fields.length !== this.#width) {
-        throw raggedError(this.#recordLines[index] as number, record.fields.length, this.#width);
-      }
-    }
     this.#line = scan.endLine;
     return consumed;
   }
@@ -240,7 +244,6 @@ class CsvBlockReader {
     this.#quoted = quoted;
     this.#rowInBlock = 0;
     this.#anomaly = false;
-    this.#suspects = [];
     const parser = this.#parser;
     try {
       parser.chunk<string[]>(block, parser.stringArrs, this.#onRow);
@@ -258,12 +261,11 @@ class CsvBlockReader {
       this.#anomaly = true;
       return false;
     }
-    if ((row[last] as string).indexOf(this.#delimiter) !== -1) {
-      if (!this.#quoted) {
-        this.#anomaly = true;
-        return false;
-      }
-      this.#suspects.push(index);
+    // Without quotes, a last field holding the delimiter means extra fields (the scan counted the
+    // fields of quoted blocks already).
+    if (!this.#quoted && (row[last] as string).indexOf(this.#delimiter) !== -1) {
+      this.#anomaly = true;
+      return false;
     }
     this.#sink.addStringRow(row, this.#recordLines[index] as number);
     return true;
@@ -278,9 +280,11 @@ class CsvBlockReader {
     this.#parser = null;
     const tokens = tokenizeCsv(block, { delimiter: this.#delimiter, startLine, final: true });
     for (const record of tokens.records) {
-      if (record.fields.length !== this.#width) throw raggedError(record.line, record.fields.length, this.#width);
+      if (record.fields.length !== this.#width)
+        throw raggedError(record.line, record.fields.length, this.#width);
     }
-    if (tokens.problem) throw syntaxError(tokens.problem.problem, tokens.problem.line, tokens.problem.field, this.#header);
+    if (tokens.problem)
+      throw syntaxError(tokens.problem.problem, tokens.problem.line, tokens.problem.field, this.#header);
     if (quiet) return;
     throw new EdgeflowError(
       'PARSE_ERROR',
@@ -289,54 +293,120 @@ class CsvBlockReader {
     );
   }
 
+  /** The exact error for a record the scan found broken (naming its column), from the tokenizer. */
+  #recordError(
+    text: string,
+    start: number,
+    startLine: number,
+    problem: 'unterminated_quote' | 'text_after_quote',
+    line: number,
+  ): EdgeflowError {
+    const tokens = tokenizeCsv(text.slice(start), {
+      delimiter: this.#delimiter,
+      startLine,
+      final: true,
+      maxRecords: 1,
+    });
+    const found = tokens.problem;
+    if (found) return syntaxError(found.problem, found.line, found.field, this.#header);
+    return syntaxError(problem, line, -1, this.#header);
+  }
+
   /**
    * Finds the complete records of `text`: their count, start offsets and lines, where the last one
-   * ends, whether any quote opens a field, and which line endings are used.
+   * ends, whether any quote opens a field, and which line endings are used. A block without quotes
+   * takes one indexOf per line; with quotes, every delimiter, quote and line break outside quoted
+   * fields is visited, so each record's field count is known exactly (uDSV pads a short row that
+   * ends in a quoted or empty field instead of reporting it).
+   *
+   * @throws EdgeflowError `PARSE_ERROR` for a ragged record, an unterminated quote or text after a
+   * closing quote (in a block with quotes).
    */
   #scan(text: string, final: boolean) {
-    const delimiter = this.#delimiter.charCodeAt(0);
+    const delimiter = this.#delimiter;
+    const delimiterCode = delimiter.charCodeAt(0);
+    const width = this.#width;
     const n = text.length;
     let line = this.#line;
     const startLine = line;
     let records = 0;
-    let pos = 0;
     let recordStart = 0;
     let recordLine = line;
     let crlf = 0;
     let lf = 0;
     let quoted = false;
     let unterminatedLast = false;
-    let nextQuote = text.indexOf(QUOTE);
-    let nextBreak = text.indexOf('\n');
-    const addRecord = (start: number, at: number): void => {
-      if (records === this.#recordLines.length) {
-        this.#recordLines = growInt32(this.#recordLines);
-        this.#recordStarts = growInt32(this.#recordStarts);
+    let lines = this.#recordLines;
+    const addRecord = (at: number): void => {
+      if (records === lines.length) {
+        this.#recordLines = lines = growInt32(lines);
       }
-      this.#recordStarts[records] = start;
-      this.#recordLines[records] = at;
+      lines[records] = at;
       records++;
     };
-    while (true) {
-      if (nextBreak !== -1 && (nextQuote === -1 || nextBreak < nextQuote)) {
-        // A line break outside quotes ends a record (an empty line is skipped).
+    const done = (end: number, endLine: number) => {
+      this.#recordsInBlock = records;
+      return { records, end, endLine, startLine, crlf, lf, quoted, unterminatedLast };
+    };
+    let nextQuote = text.indexOf(QUOTE);
+    let nextBreak = text.indexOf('\n');
+
+    if (nextQuote === -1) {
+      // No quote at all: one indexOf per line; uDSV's checks after parsing catch ragged rows.
+      while (nextBreak !== -1) {
         const cr = nextBreak > recordStart && text.charCodeAt(nextBreak - 1) === CR;
-        const empty = nextBreak === recordStart || (cr && nextBreak === recordStart + 1);
-        if (!empty) {
-          addRecord(recordStart, recordLine);
-          if (cr) crlf++;
-          else lf++;
+        if (cr) crlf++;
+        else lf++;
+        if (nextBreak !== recordStart && !(cr && nextBreak === recordStart + 1)) {
+          if (records === lines.length) {
+            this.#recordLines = lines = growInt32(lines);
+          }
+          lines[records] = line;
+          records++;
         }
         line++;
-        pos = nextBreak + 1;
-        recordStart = pos;
-        recordLine = line;
-        nextBreak = text.indexOf('\n', pos);
+        recordStart = nextBreak + 1;
+        nextBreak = text.indexOf('\n', recordStart);
+      }
+      if (final && recordStart < n) {
+        addRecord(line);
+        unterminatedLast = true;
+        return done(n, line);
+      }
+      return done(recordStart, line);
+    }
+
+    let nextDelimiter = text.indexOf(delimiter);
+    let fields = 1;
+    while (true) {
+      // The next event outside quoted fields: a delimiter, a line break or a quote.
+      let event = nextBreak;
+      if (nextDelimiter !== -1 && (event === -1 || nextDelimiter < event)) event = nextDelimiter;
+      if (nextQuote !== -1 && (event === -1 || nextQuote < event)) event = nextQuote;
+      if (event === -1) break;
+      if (event === nextDelimiter) {
+        fields++;
+        nextDelimiter = text.indexOf(delimiter, event + 1);
         continue;
       }
-      if (nextQuote === -1) break;
-      const q = nextQuote;
-      if (q !== recordStart && text.charCodeAt(q - 1) !== delimiter) {
+      if (event === nextBreak) {
+        const cr = event > recordStart && text.charCodeAt(event - 1) === CR;
+        if (cr) crlf++;
+        else lf++;
+        const empty = event === recordStart || (cr && event === recordStart + 1);
+        if (!empty) {
+          if (fields !== width) throw raggedError(recordLine, fields, width);
+          addRecord(recordLine);
+        }
+        line++;
+        recordStart = event + 1;
+        recordLine = line;
+        fields = 1;
+        nextBreak = text.indexOf('\n', recordStart);
+        continue;
+      }
+      const q = event;
+      if (q !== recordStart && text.charCodeAt(q - 1) !== delimiterCode) {
         // A quote inside an unquoted field is an ordinary character.
         nextQuote = text.indexOf(QUOTE, q + 1);
         continue;
@@ -356,36 +426,46 @@ class CsvBlockReader {
         break;
       }
       if (close === -1) {
-        if (final) {
-          throw syntaxError('unterminated_quote', line + countLf(text, recordStart, q), -1, this.#header);
-        }
+        if (final) throw this.#recordError(text, recordStart, recordLine, 'unterminated_quote', line);
         // The record continues in the next piece.
-        this.#recordsInBlock = records;
-        return { records, end: recordStart, endLine: recordLine, startLine, crlf, lf, quoted, unterminatedLast };
+        return done(recordStart, recordLine);
       }
       const after = close + 1 < n ? text.charCodeAt(close + 1) : -1;
-      if (after !== delimiter && after !== LF && after !== CR && after !== -1) {
-        throw syntaxError('text_after_quote', line + countLf(text, recordStart, close), -1, this.#header);
+      if (after !== delimiterCode && after !== LF && after !== CR && after !== -1) {
+        throw this.#recordError(
+          text,
+          recordStart,
+          recordLine,
+          'text_after_quote',
+          line + countLf(text, q, close),
+        );
       }
-      // Line breaks inside the quoted field belong to the record.
+      // Line breaks and delimiters inside the quoted field belong to its value.
       while (nextBreak !== -1 && nextBreak < close) {
         line++;
         nextBreak = text.indexOf('\n', nextBreak + 1);
       }
+      if (nextDelimiter !== -1 && nextDelimiter < close) nextDelimiter = text.indexOf(delimiter, close + 1);
       nextQuote = text.indexOf(QUOTE, close + 1);
     }
-    let end = recordStart;
     if (final && recordStart < n) {
-      const tail = text.slice(recordStart);
-      if (tail !== '\r') {
-        addRecord(recordStart, recordLine);
-        unterminatedLast = true;
-      }
-      end = n;
+      // (A CR ending the input is a line end to the tokenizer, which reads such a block.)
+      if (fields !== width && text.charCodeAt(n - 1) !== CR) throw raggedError(recordLine, fields, width);
+      addRecord(recordLine);
+      unterminatedLast = true;
+      return done(n, line);
     }
-    this.#recordsInBlock = records;
-    return { records, end, endLine: line, startLine, crlf, lf, quoted, unterminatedLast };
+    // An unfinished record (no line break yet) waits for the next piece, from its first line.
+    return done(recordStart, recordLine);
   }
+}
+
+/** True when a CR in `text` is not followed by LF. */
+function hasLoneCr(text: string): boolean {
+  for (let p = text.indexOf('\r'); p !== -1; p = text.indexOf('\r', p + 1)) {
+    if (text.charCodeAt(p + 1) !== LF) return true;
+  }
+  return false;
 }
 
 function growInt32(array: Int32Array): Int32Array<ArrayBuffer> {
@@ -451,7 +531,8 @@ function checkNotBinary(text: string, line: number): void {
   const nul = text.indexOf('\0');
   let replacements = 0;
   const probe = Math.min(text.length, 65536);
-  for (let p = text.indexOf('\uFFFD'); p !== -1 && p < probe; p = text.indexOf('\uFFFD', p + 1)) replacements++;
+  for (let p = text.indexOf('\uFFFD'); p !== -1 && p < probe; p = text.indexOf('\uFFFD', p + 1))
+    replacements++;
   if (nul !== -1 || replacements > probe / 100) {
     const at = nul === -1 ? line : line + countLf(text, 0, nul);
     throw new EdgeflowError(

@@ -2,10 +2,11 @@
 // the block scanner in csv-reader.ts) is checked against: it reads the header, reads single-column
 // files, and, when the fast path sees anything odd, finds the record that is wrong and says why.
 //
-// Rules (the same the fast path follows): records end at LF, CRLF or CR outside quotes; an empty
-// line is skipped; a field that starts with the quote character is quoted, `""` inside it is one
-// quote, and the closing quote must be followed by a delimiter, a line end or the end of input; a
-// quote inside an unquoted field is an ordinary character.
+// Rules (the same the fast path follows): records end at LF or CRLF outside quotes (and at a lone
+// CR when `loneCr` is set, for old Mac files; otherwise a lone CR is data); an empty line is skipped;
+// a field that starts with the quote character is quoted, `""` inside it is one quote, and the
+// closing quote must be followed by a delimiter, a line end or the end of input; a quote inside an
+// unquoted field is an ordinary character.
 
 /** One record of a CSV text. */
 export interface CsvRecord {
@@ -40,6 +41,8 @@ export interface CsvTokens {
 
 const LF = 10;
 const CR = 13;
+/** `lineBreak` result when the text ends in a CR that the next chunk may complete as CRLF. */
+const UNDECIDED = -1;
 
 /**
  * Tokenizes `text` into records. With `final` false, a record not yet ended by a line break (it may
@@ -48,31 +51,55 @@ const CR = 13;
  */
 export function tokenizeCsv(
   text: string,
-  options: { delimiter: string; quote?: string; startLine?: number; final: boolean; maxRecords?: number },
+  options: {
+    delimiter: string;
+    quote?: string;
+    startLine?: number;
+    final: boolean;
+    maxRecords?: number;
+    loneCr?: boolean;
+  },
 ): CsvTokens {
   const delimiter = options.delimiter.charCodeAt(0);
-  const quote = (options.quote ?? '"').charCodeAt(0);
+  const quoteChar = options.quote ?? '"';
+  const quote = quoteChar.charCodeAt(0);
   const maxRecords = options.maxRecords ?? Number.POSITIVE_INFINITY;
+  const loneCr = options.loneCr ?? false;
+  const final = options.final;
   const n = text.length;
+  /** Length of the line break at `at` (0: none). */
+  const lineBreak = (at: number): number => {
+    const c = text.charCodeAt(at);
+    if (c === LF) return 1;
+    if (c !== CR) return 0;
+    // A CR that ends the input is a line end (an editor's stray final CR), never data.
+    if (at + 1 >= n) return final ? 1 : UNDECIDED;
+    if (text.charCodeAt(at + 1) === LF) return 2;
+    return loneCr ? 1 : 0;
+  };
   const records: CsvRecord[] = [];
   let line = options.startLine ?? 1;
   let pos = 0;
+  const incomplete = (recordStart: number, recordLine: number): CsvTokens => ({
+    records,
+    rest: recordStart,
+    restLine: recordLine,
+    problem: null,
+  });
 
   while (pos < n && records.length < maxRecords) {
     const recordStart = pos;
     const recordLine = line;
-    // An empty line (LF, CRLF or CR) is skipped, as uDSV does.
-    const first = text.charCodeAt(pos);
-    if (first === LF || first === CR) {
-      if (first === CR && pos + 1 >= n && !options.final) break;
-      pos += first === CR && text.charCodeAt(pos + 1) === LF ? 2 : 1;
+    // An empty line is skipped, as uDSV does.
+    const empty = lineBreak(pos);
+    if (empty === UNDECIDED) return incomplete(recordStart, recordLine);
+    if (empty > 0) {
+      pos += empty;
       line++;
       continue;
     }
     const fields: string[] = [];
-    let ended = false;
-    let incomplete = false;
-    while (!ended) {
+    while (true) {
       const fieldIndex = fields.length;
       if (pos < n && text.charCodeAt(pos) === quote) {
         const openLine = line;
@@ -81,25 +108,22 @@ export function tokenizeCsv(
         let value = '';
         let closed = false;
         while (p < n) {
-          const q = text.indexOf(String.fromCharCode(quote), p);
+          const q = text.indexOf(quoteChar, p);
           if (q === -1) break;
           value += text.slice(p, q);
-          line += countLineBreaks(text, p, q);
+          line += countLineBreaks(text, p, q, loneCr);
           if (q + 1 < n && text.charCodeAt(q + 1) === quote) {
-            value += String.fromCharCode(quote);
+            value += quoteChar;
             p = q + 2;
             continue;
           }
-          if (q + 1 >= n && !options.final) break; // the next chunk may start with the second quote of ""
+          if (q + 1 >= n && !final) break; // the next chunk may start with the second quote of ""
           p = q + 1;
           closed = true;
           break;
         }
         if (!closed) {
-          if (!options.final) {
-            incomplete = true;
-            break;
-          }
+          if (!final) return incomplete(recordStart, recordLine);
           return {
             records,
             rest: recordStart,
@@ -109,28 +133,20 @@ export function tokenizeCsv(
         }
         pos = p;
         fields.push(value);
-        const next = pos < n ? text.charCodeAt(pos) : -1;
-        if (next === delimiter) {
+        if (pos >= n) {
+          if (!final) return incomplete(recordStart, recordLine);
+          break;
+        }
+        if (text.charCodeAt(pos) === delimiter) {
           pos++;
           continue;
         }
-        if (next === -1) {
-          if (!options.final) {
-            incomplete = true;
-            break;
-          }
-          ended = true;
-          continue;
-        }
-        if (next === LF || next === CR) {
-          if (next === CR && pos + 1 >= n && !options.final) {
-            incomplete = true;
-            break;
-          }
-          pos += next === CR && text.charCodeAt(pos + 1) === LF ? 2 : 1;
+        const ending = lineBreak(pos);
+        if (ending === UNDECIDED) return incomplete(recordStart, recordLine);
+        if (ending > 0) {
+          pos += ending;
           line++;
-          ended = true;
-          continue;
+          break;
         }
         return {
           records,
@@ -139,51 +155,45 @@ export function tokenizeCsv(
           problem: { problem: 'text_after_quote', line, field: fieldIndex, offset: pos },
         };
       }
-      // Unquoted field: up to the next delimiter or line end.
+      // Unquoted field: up to the next delimiter or line break.
       let p = pos;
+      let ending = 0;
       while (p < n) {
         const c = text.charCodeAt(p);
-        if (c === delimiter || c === LF || c === CR) break;
+        if (c === delimiter) break;
+        if (c === LF || c === CR) {
+          ending = lineBreak(p);
+          if (ending !== 0) break;
+        }
         p++;
       }
+      if (ending === UNDECIDED) return incomplete(recordStart, recordLine);
       fields.push(text.slice(pos, p));
       if (p >= n) {
-        if (!options.final) {
-          incomplete = true;
-          break;
-        }
+        if (!final) return incomplete(recordStart, recordLine);
         pos = p;
-        ended = true;
-        continue;
-      }
-      const c = text.charCodeAt(p);
-      if (c === delimiter) {
-        pos = p + 1;
-        continue;
-      }
-      if (c === CR && p + 1 >= n && !options.final) {
-        incomplete = true;
         break;
       }
-      pos = p + (c === CR && text.charCodeAt(p + 1) === LF ? 2 : 1);
+      if (ending === 0) {
+        pos = p + 1; // a delimiter
+        continue;
+      }
+      pos = p + ending;
       line++;
-      ended = true;
-    }
-    if (incomplete) {
-      return { records, rest: recordStart, restLine: recordLine, problem: null };
+      break;
     }
     records.push({ fields, line: recordLine, start: recordStart, end: pos });
   }
   return { records, rest: pos, restLine: line, problem: null };
 }
 
-/** Line breaks (LF, CRLF or lone CR, each once) in `text[from, to)`. */
-export function countLineBreaks(text: string, from: number, to: number): number {
+/** Line breaks (LF or CRLF, once each; and a lone CR when `loneCr`) in `text[from, to)`. */
+export function countLineBreaks(text: string, from: number, to: number, loneCr = false): number {
   let count = 0;
   for (let i = from; i < to; i++) {
     const c = text.charCodeAt(i);
     if (c === LF) count++;
-    else if (c === CR && text.charCodeAt(i + 1) !== LF) count++;
+    else if (loneCr && c === CR && text.charCodeAt(i + 1) !== LF) count++;
   }
   return count;
 }
@@ -226,6 +236,7 @@ export function formatCsv(rows: readonly (readonly string[])[], delimiter = ',',
       ? `"${value.replaceAll('"', '""')}"`
       : value;
   let out = '';
-  for (const row of rows) out += row.map((value) => quoted(value, row.length === 1)).join(delimiter) + lineEnd;
+  for (const row of rows)
+    out += row.map((value) => quoted(value, row.length === 1)).join(delimiter) + lineEnd;
   return out;
 }

@@ -27,7 +27,8 @@ export async function fingerprintDataset(schema: DatasetSchema, table: Table): P
       'WebCrypto (crypto.subtle) is not available: serve the page over HTTPS or from localhost.',
     );
   }
-  const digest = async (bytes: Uint8Array): Promise<string> => hex(await subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
+  const digest = async (bytes: Uint8Array): Promise<string> =>
+    hex(await subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
   const lines = ['edgeflow-dataset-v1', `rows ${table.rowCount}`, `schema ${canonicalJson(schema)}`];
   const byName = new Map(table.columns.map((c) => [c.name, c]));
   for (const spec of schema.columns) {

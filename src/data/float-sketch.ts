@@ -148,7 +148,12 @@ export function sketchQuantile(sketch: FloatSketch, q: number, min: number, max:
  * few distinct values has fewer bins), and each bucket's count in the bin its midpoint falls in.
  * A value v belongs to bin i when edges[i] ≤ v < edges[i+1]; the last bin also holds the maximum.
  */
-export function sketchBins(sketch: FloatSketch, bins: number, min: number | null, max: number | null): QuantileBins {
+export function sketchBins(
+  sketch: FloatSketch,
+  bins: number,
+  min: number | null,
+  max: number | null,
+): QuantileBins {
   if (min === null || max === null || sketch.keys.length === 0) return { edges: [], counts: [] };
   const edges: number[] = [min];
   for (let k = 1; k < bins; k++) {
@@ -168,5 +173,5 @@ export function sketchBins(sketch: FloatSketch, bins: number, min: number | null
 }
 
 function clamp(value: number, min: number, max: number): number {
-  return value < min ? min : value > max ? max : value;
+  return value < min ? min : Math.min(value, max);
 }

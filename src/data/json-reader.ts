@@ -115,7 +115,10 @@ class JsonArrayScanner {
     this.#elementStart -= keepFrom;
     this.#scan();
     if (this.#state === 2 && this.#pos - this.#elementStart > MAX_ELEMENT_CHARS) {
-      throw parseError(this.#elementLine, 'An array element is longer than 16 MiB; is a brace or quote unclosed?');
+      throw parseError(
+        this.#elementLine,
+        'An array element is longer than 16 MiB; is a brace or quote unclosed?',
+      );
     }
   }
 
@@ -125,7 +128,9 @@ class JsonArrayScanner {
     if (this.#state !== 3) {
       throw parseError(
         this.#state === 2 ? this.#elementLine : this.#line,
-        this.#state === 2 ? 'The array element starting here is never closed.' : 'The JSON array is never closed with "]".',
+        this.#state === 2
+          ? 'The array element starting here is never closed.'
+          : 'The JSON array is never closed with "]".',
       );
     }
   }
@@ -157,7 +162,12 @@ class JsonArrayScanner {
         else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
           this.#depth--;
           if (this.#depth === 0) {
-            addElement(text.slice(this.#elementStart, pos + 1), this.#elementLine, this.#sink, this.#maxColumns);
+            addElement(
+              text.slice(this.#elementStart, pos + 1),
+              this.#elementLine,
+              this.#sink,
+              this.#maxColumns,
+            );
             this.#state = 1;
             this.#expectElement = false;
           }
@@ -176,7 +186,10 @@ class JsonArrayScanner {
       }
       if (this.#state === 0) {
         if (c !== OPEN_BRACKET) {
-          throw parseError(this.#line, 'Expected a JSON array of objects ("[{…}, …]"). For one object per line, use format "ndjson".');
+          throw parseError(
+            this.#line,
+            'Expected a JSON array of objects ("[{…}, …]"). For one object per line, use format "ndjson".',
+          );
         }
         this.#state = 1;
         this.#expectElement = true;
@@ -198,7 +211,10 @@ class JsonArrayScanner {
       }
       if (!this.#expectElement) throw parseError(this.#line, 'Expected "," or "]" between array elements.');
       if (c !== OPEN_BRACE) {
-        throw parseError(this.#line, 'Each array element must be an object ({"column": value, …}), one per row.');
+        throw parseError(
+          this.#line,
+          'Each array element must be an object ({"column": value, …}), one per row.',
+        );
       }
       this.#state = 2;
       this.#depth = 1;
@@ -249,5 +265,7 @@ function addElement(text: string, line: number, sink: RowSink, maxColumns: numbe
 }
 
 function parseError(line: number, message: string): EdgeflowError {
-  return new EdgeflowError('PARSE_ERROR', `Line ${line}: ${message}`, { details: { line, problem: 'invalid_json' } });
+  return new EdgeflowError('PARSE_ERROR', `Line ${line}: ${message}`, {
+    details: { line, problem: 'invalid_json' },
+  });
 }

@@ -36,7 +36,6 @@ export interface FitOptions {
 }
 
 const NUMERIC_STEPS = new Set(['impute', 'standardize', 'minmax', 'clip', 'log1p']);
-const NUMERIC_TYPES: readonly ColumnType[] = ['numeric', 'integer', 'boolean', 'date'];
 
 /**
  * The pipeline a schema gets by default: numeric features are median-imputed and standardized,
@@ -177,7 +176,7 @@ function fitNumeric(
       continue;
     }
     const fittedStep = fitNumericStep(step, work, spec.name);
-    for (let k = 0; k < work.length; k++) work[k] = applyNumericStep(fittedStep, work[k] as number);
+    applyNumericStepToArray(fittedStep, work);
     fitted.push(fittedStep);
   }
   for (let k = 0; k < work.length; k++) {
@@ -204,15 +203,19 @@ function fitNumeric(
 }
 
 function fitNumericStep(step: PipelineStep, work: Float64Array, name: string): FittedNumericStep {
-  const present = work.filter((v) => !Number.isNaN(v));
+  const present = presentValues(work);
   switch (step.step) {
     case 'impute': {
       let value: number;
       if (step.strategy === 'constant') {
         if (typeof step.value !== 'number') {
-          throw new EdgeflowError('INVALID_ARGUMENT', `Impute "constant" for numeric column "${name}" needs a numeric value.`, {
-            details: { column: name },
-          });
+          throw new EdgeflowError(
+            'INVALID_ARGUMENT',
+            `Impute "constant" for numeric column "${name}" needs a numeric value.`,
+            {
+              details: { column: name },
+            },
+          );
         }
         value = step.value;
       } else if (present.length === 0) {
@@ -222,7 +225,7 @@ function fitNumericStep(step: PipelineStep, work: Float64Array, name: string): F
           { details: { column: name } },
         );
       } else if (step.strategy === 'mean') value = mean(present);
-      else if (step.strategy === 'median') value = quantile(present.sort(), 0.5);
+      else if (step.strategy === 'median') value = selectQuantile(present.slice(), 0.5);
       else value = mostFrequentNumber(present);
       return { step: 'impute', strategy: step.strategy, value };
     }
@@ -237,9 +240,13 @@ function fitNumericStep(step: PipelineStep, work: Float64Array, name: string): F
     case 'minmax': {
       const [low, high] = step.range ?? [0, 1];
       if (!(high > low)) {
-        throw new EdgeflowError('INVALID_ARGUMENT', `minmax range must be increasing, got [${low}, ${high}].`, {
-          details: { column: name },
-        });
+        throw new EdgeflowError(
+          'INVALID_ARGUMENT',
+          `minmax range must be increasing, got [${low}, ${high}].`,
+          {
+            details: { column: name },
+          },
+        );
       }
       let min = Number.POSITIVE_INFINITY;
       let max = Number.NEGATIVE_INFINITY;
@@ -255,13 +262,18 @@ function fitNumericStep(step: PipelineStep, work: Float64Array, name: string): F
       return { step: 'minmax', min, scale: span > 0 ? span : 1, low };
     }
     case 'clip': {
-      const sorted = step.quantiles ? present.sort() : present;
-      const min = step.min ?? (step.quantiles && sorted.length ? quantile(sorted, step.quantiles[0]) : Number.NEGATIVE_INFINITY);
-      const max = step.max ?? (step.quantiles && sorted.length ? quantile(sorted, step.quantiles[1]) : Number.POSITIVE_INFINITY);
+      const quantiles = present.length ? step.quantiles : undefined;
+      const sorted = quantiles ? present.slice() : present;
+      const min = step.min ?? (quantiles ? selectQuantile(sorted, quantiles[0]) : Number.NEGATIVE_INFINITY);
+      const max = step.max ?? (quantiles ? selectQuantile(sorted, quantiles[1]) : Number.POSITIVE_INFINITY);
       if (min > max) {
-        throw new EdgeflowError('INVALID_ARGUMENT', `clip bounds are reversed for "${name}": ${min} > ${max}.`, {
-          details: { column: name, min, max },
-        });
+        throw new EdgeflowError(
+          'INVALID_ARGUMENT',
+          `clip bounds are reversed for "${name}": ${min} > ${max}.`,
+          {
+            details: { column: name, min, max },
+          },
+        );
       }
       // JSON has no infinity: an open side is stored as ±Number.MAX_VALUE.
       return { step: 'clip', min: Math.max(min, -Number.MAX_VALUE), max: Math.min(max, Number.MAX_VALUE) };
@@ -283,19 +295,55 @@ function fitNumericStep(step: PipelineStep, work: Float64Array, name: string): F
 }
 
 /**
+ * One fitted step on every value of `work`, in place: the same expressions as `applyNumericStep`,
+ * written as one loop per step so a whole column goes fast.
+ */
+function applyNumericStepToArray(step: FittedNumericStep, work: Float64Array): void {
+  const n = work.length;
+  switch (step.step) {
+    case 'impute': {
+      const value = step.value;
+      for (let k = 0; k < n; k++) if (Number.isNaN(work[k])) work[k] = value;
+      return;
+    }
+    case 'standardize': {
+      const { mean, scale } = step;
+      for (let k = 0; k < n; k++) work[k] = ((work[k] as number) - mean) / scale;
+      return;
+    }
+    case 'minmax': {
+      const { min, scale, low } = step;
+      for (let k = 0; k < n; k++) work[k] = ((work[k] as number) - min) / scale + low;
+      return;
+    }
+    case 'clip': {
+      const { min, max } = step;
+      for (let k = 0; k < n; k++) {
+        const v = work[k] as number;
+        work[k] = v < min ? min : Math.min(v, max);
+      }
+      return;
+    }
+    case 'log1p':
+      for (let k = 0; k < n; k++) work[k] = Math.log1p(work[k] as number);
+      return;
+  }
+}
+
+/**
  * One fitted step on one value. `transformTable` and `transformRow` both call this, so the two
  * paths compute exactly the same float64 before the final float32 rounding.
  */
 export function applyNumericStep(step: FittedNumericStep, v: number): number {
   switch (step.step) {
     case 'impute':
-      return v !== v ? step.value : v;
+      return Number.isNaN(v) ? step.value : v;
     case 'standardize':
       return (v - step.mean) / step.scale;
     case 'minmax':
       return (v - step.min) / step.scale + step.low;
     case 'clip':
-      return v < step.min ? step.min : v > step.max ? step.max : v;
+      return v < step.min ? step.min : Math.min(v, step.max);
     case 'log1p':
       return Math.log1p(v);
   }
@@ -309,9 +357,13 @@ function fitCategorical(
   offset: number,
 ): { column: FittedColumn; names: string[] } {
   if (column.kind !== 'categorical') {
-    throw new EdgeflowError('SCHEMA_MISMATCH', `Column "${spec.name}" is categorical in the schema but not in the table.`, {
-      details: { column: spec.name },
-    });
+    throw new EdgeflowError(
+      'SCHEMA_MISMATCH',
+      `Column "${spec.name}" is categorical in the schema but not in the table.`,
+      {
+        details: { column: spec.name },
+      },
+    );
   }
   for (const step of steps) {
     if (NUMERIC_STEPS.has(step.step) && step.step !== 'impute' && step.columns) {
@@ -340,9 +392,13 @@ function fitCategorical(
   if (impute?.step === 'impute') {
     if (impute.strategy === 'constant') {
       if (impute.value === undefined) {
-        throw new EdgeflowError('INVALID_ARGUMENT', `Impute "constant" for column "${spec.name}" needs a value.`, {
-          details: { column: spec.name },
-        });
+        throw new EdgeflowError(
+          'INVALID_ARGUMENT',
+          `Impute "constant" for column "${spec.name}" needs a value.`,
+          {
+            details: { column: spec.name },
+          },
+        );
       }
       fillCategory = String(impute.value);
     } else if (impute.strategy === 'most_frequent') {
@@ -363,9 +419,13 @@ function fitCategorical(
   }
   const encoder = steps.filter((s) => s.step === 'onehot' || s.step === 'ordinal');
   if (encoder.length > 1) {
-    throw new EdgeflowError('INVALID_ARGUMENT', `Column "${spec.name}" has ${encoder.length} encoders; give it one.`, {
-      details: { column: spec.name },
-    });
+    throw new EdgeflowError(
+      'INVALID_ARGUMENT',
+      `Column "${spec.name}" has ${encoder.length} encoders; give it one.`,
+      {
+        details: { column: spec.name },
+      },
+    );
   }
   const step = encoder[0] ?? { step: 'onehot' as const };
   if (step.step === 'ordinal') {
@@ -390,7 +450,10 @@ function fitCategorical(
     };
   }
   const onehot = step as Extract<PipelineStep, { step: 'onehot' }>;
-  const kept = seen.slice(0, onehot.maxCategories ?? seen.length).map((c) => c.value).sort(compare);
+  const kept = seen
+    .slice(0, onehot.maxCategories ?? seen.length)
+    .map((c) => c.value)
+    .sort(compare);
   return {
     column: {
       name: spec.name,
@@ -416,15 +479,22 @@ function fitTarget(
   const column = getColumn(table, target.name);
   if (target.task === 'classification') {
     if (column.kind !== 'categorical') {
-      throw new EdgeflowError('SCHEMA_MISMATCH', `The classification target "${target.name}" is not categorical in the table.`, {
-        details: { column: target.name },
-      });
+      throw new EdgeflowError(
+        'SCHEMA_MISMATCH',
+        `The classification target "${target.name}" is not categorical in the table.`,
+        {
+          details: { column: target.name },
+        },
+      );
     }
-    return { name: target.name, task: 'classification', classes: target.classes ?? sortClasses(column.dictionary) };
+    return {
+      name: target.name,
+      task: 'classification',
+      classes: target.classes ?? sortClasses(column.dictionary),
+    };
   }
   if (!scale || column.kind === 'categorical') return { name: target.name, task: 'regression' };
-  const work = numericWork(column, rows);
-  const present = work.filter((v) => !Number.isNaN(v));
+  const present = presentValues(numericWork(column, rows));
   const m = present.length ? mean(present) : 0;
   let sumSquares = 0;
   for (let i = 0; i < present.length; i++) sumSquares += ((present[i] as number) - m) ** 2;
@@ -447,7 +517,11 @@ export function sortClasses(names: readonly string[]): string[] {
  * @throws EdgeflowError `SCHEMA_MISMATCH` when a pipeline column is absent or of another kind;
  * `DATA_QUALITY` for an unknown category under `unknown: 'error'` (naming the row).
  */
-export function transformTable(pipeline: FittedPipeline, table: Table, rows?: ArrayLike<number>): Float32Array {
+export function transformTable(
+  pipeline: FittedPipeline,
+  table: Table,
+  rows?: ArrayLike<number>,
+): Float32Array {
   const n = rows ? rows.length : table.rowCount;
   const width = pipeline.featureCount;
   const out = new Float32Array(n * width);
@@ -455,41 +529,49 @@ export function transformTable(pipeline: FittedPipeline, table: Table, rows?: Ar
     const column = getColumn(table, fitted.name);
     if (fitted.encoding.encoding === 'number') {
       if (column.kind === 'categorical') {
-        throw new EdgeflowError('SCHEMA_MISMATCH', `Column "${fitted.name}" holds categories; the pipeline expects numbers.`, {
-          details: { column: fitted.name },
-        });
+        throw new EdgeflowError(
+          'SCHEMA_MISMATCH',
+          `Column "${fitted.name}" holds categories; the pipeline expects numbers.`,
+          {
+            details: { column: fitted.name },
+          },
+        );
       }
       const work = numericWork(column, rows ?? null);
-      for (const step of fitted.steps) {
-        for (let k = 0; k < n; k++) work[k] = applyNumericStep(step, work[k] as number);
-      }
+      for (const step of fitted.steps) applyNumericStepToArray(step, work);
+      const offset = fitted.offset;
       for (let k = 0; k < n; k++) {
         const v = work[k] as number;
-        if (v !== v) throw missingValueError(fitted.name, rows ? (rows[k] as number) : k);
-        out[k * width + fitted.offset] = v;
+        if (Number.isNaN(v)) throw missingValueError(fitted.name, rows ? (rows[k] as number) : k);
+        out[k * width + offset] = v;
       }
       continue;
     }
     if (column.kind !== 'categorical') {
-      throw new EdgeflowError('SCHEMA_MISMATCH', `Column "${fitted.name}" holds numbers; the pipeline expects categories.`, {
-        details: { column: fitted.name },
-      });
+      throw new EdgeflowError(
+        'SCHEMA_MISMATCH',
+        `Column "${fitted.name}" holds numbers; the pipeline expects categories.`,
+        {
+          details: { column: fitted.name },
+        },
+      );
     }
     const index = new Map(fitted.encoding.categories.map((c, i) => [c, i]));
     const fill = fitted.fillCategory === null ? -1 : (index.get(fitted.fillCategory) ?? -1);
     const lookup = Int32Array.from(column.dictionary, (value) => index.get(value) ?? -1);
+    const codes = column.codes;
+    const offset = fitted.offset;
+    const onehot = fitted.encoding.encoding === 'onehot';
     for (let k = 0; k < n; k++) {
       const row = rows ? (rows[k] as number) : k;
-      const code = column.codes[row] as number;
-      const category = code < 0 ? (fitted.fillCategory === null ? -1 : fill) : (lookup[code] as number);
-      const base = k * width + fitted.offset;
+      const code = codes[row] as number;
+      const category = code < 0 ? fill : (lookup[code] as number);
+      const base = k * width + offset;
       if (category < 0) {
         const value = code < 0 ? null : (column.dictionary[code] as string);
         handleUnknown(fitted, value, `row ${row}`);
         if (fitted.encoding.encoding === 'ordinal') out[base] = fitted.encoding.unknownValue;
-        continue;
-      }
-      if (fitted.encoding.encoding === 'onehot') out[base + category] = 1;
+      } else if (onehot) out[base + category] = 1;
       else out[base] = category;
     }
   }
@@ -588,18 +670,22 @@ function writeRow(
       }
       let v = reading === null ? Number.NaN : reading;
       for (const step of fitted.steps) v = applyNumericStep(step, v);
-      if (v !== v) throw missingValueError(fitted.name, index);
+      if (Number.isNaN(v)) throw missingValueError(fitted.name, index);
       out[base + fitted.offset] = v;
       continue;
     }
     const reading = readCategory(raw, missing);
     if (reading === 'type_mismatch' || reading === 'out_of_range') {
-      throw new EdgeflowError('DATA_QUALITY', `Row ${index}, column "${fitted.name}": "${describeValue(raw)}" is not a category.`, {
-        details: { row: index, column: fitted.name, value: describeValue(raw) },
-      });
+      throw new EdgeflowError(
+        'DATA_QUALITY',
+        `Row ${index}, column "${fitted.name}": "${describeValue(raw)}" is not a category.`,
+        {
+          details: { row: index, column: fitted.name, value: describeValue(raw) },
+        },
+      );
     }
     const value = reading ?? fitted.fillCategory;
-    const category = value === null ? -1 : fitted.encoding.categories.indexOf(value);
+    const category = value === null ? -1 : (categoryIndex(fitted.encoding.categories).get(value) ?? -1);
     if (category < 0) {
       handleUnknown(fitted, reading, `row ${index}`);
       if (fitted.encoding.encoding === 'ordinal') out[base + fitted.offset] = fitted.encoding.unknownValue;
@@ -610,6 +696,17 @@ function writeRow(
   }
 }
 
+const categoryIndexes = new WeakMap<readonly string[], Map<string, number>>();
+
+function categoryIndex(categories: readonly string[]): Map<string, number> {
+  let index = categoryIndexes.get(categories);
+  if (!index) {
+    index = new Map(categories.map((c, i) => [c, i]));
+    categoryIndexes.set(categories, index);
+  }
+  return index;
+}
+
 /**
  * The target of table rows as model targets: class index (classification) or the scaled value
  * (regression, `(y - mean) / scale` when the pipeline scales it).
@@ -617,21 +714,33 @@ function writeRow(
  * @throws EdgeflowError `TARGET_NOT_FOUND` when the pipeline has no target; `DATA_QUALITY` for a class
  * the pipeline does not know.
  */
-export function transformTarget(pipeline: FittedPipeline, table: Table, rows?: ArrayLike<number>): Float32Array {
+export function transformTarget(
+  pipeline: FittedPipeline,
+  table: Table,
+  rows?: ArrayLike<number>,
+): Float32Array {
   const target = pipeline.target;
   if (!target) {
-    throw new EdgeflowError('TARGET_NOT_FOUND', 'The pipeline has no target: load the dataset with { target }.', {
-      details: {},
-    });
+    throw new EdgeflowError(
+      'TARGET_NOT_FOUND',
+      'The pipeline has no target: load the dataset with { target }.',
+      {
+        details: {},
+      },
+    );
   }
   const column = getColumn(table, target.name);
   const n = rows ? rows.length : table.rowCount;
   const out = new Float32Array(n);
   if (target.task === 'classification') {
     if (column.kind !== 'categorical') {
-      throw new EdgeflowError('SCHEMA_MISMATCH', `The target "${target.name}" is not categorical in the table.`, {
-        details: { column: target.name },
-      });
+      throw new EdgeflowError(
+        'SCHEMA_MISMATCH',
+        `The target "${target.name}" is not categorical in the table.`,
+        {
+          details: { column: target.name },
+        },
+      );
     }
     const index = new Map((target.classes ?? []).map((c, i) => [c, i]));
     const lookup = Int32Array.from(column.dictionary, (value) => index.get(value) ?? -1);
@@ -667,7 +776,7 @@ export function transformTarget(pipeline: FittedPipeline, table: Table, rows?: A
 /** Maps scaled regression outputs back to the target's units: `y = scaled * scale + mean`. */
 export function inverseTransformTarget(pipeline: FittedPipeline, values: ArrayLike<number>): Float64Array {
   const target = pipeline.target;
-  if (!target || target.task !== 'regression') {
+  if (target?.task !== 'regression') {
     throw new EdgeflowError('INVALID_ARGUMENT', 'Only a regression target can be inverse-transformed.', {
       details: { task: target?.task ?? null },
     });
@@ -704,14 +813,64 @@ function mean(values: Float64Array): number {
   return sum / values.length;
 }
 
-/** Linear-interpolated quantile of sorted values (numpy's default). */
-function quantile(sorted: Float64Array, q: number): number {
-  const position = (sorted.length - 1) * q;
+/** The values that are not NaN (missing): `work` itself when none is missing (do not modify it), else a copy. */
+function presentValues(work: Float64Array): Float64Array {
+  let count = 0;
+  for (let k = 0; k < work.length; k++) if (!Number.isNaN(work[k])) count++;
+  if (count === work.length) return work;
+  const out = new Float64Array(count);
+  let j = 0;
+  for (let k = 0; k < work.length; k++) {
+    const v = work[k] as number;
+    if (!Number.isNaN(v)) out[j++] = v;
+  }
+  return out;
+}
+
+/**
+ * The q-quantile with linear interpolation (numpy's default), by selection in O(n) rather than a
+ * sort. Reorders `values`.
+ */
+function selectQuantile(values: Float64Array, q: number): number {
+  const position = (values.length - 1) * q;
   const lower = Math.floor(position);
-  const upper = Math.ceil(position);
-  const a = sorted[lower] as number;
-  const b = sorted[upper] as number;
+  const a = selectKth(values, lower);
+  if (position === lower) return a;
+  // After selection every element past `lower` is ≥ a; the next order statistic is their minimum.
+  let b = Number.POSITIVE_INFINITY;
+  for (let i = lower + 1; i < values.length; i++) if ((values[i] as number) < b) b = values[i] as number;
   return a + (b - a) * (position - lower);
+}
+
+/** Hoare's selection: the k-th smallest value (0-based), leaving smaller values before it. */
+function selectKth(values: Float64Array, k: number): number {
+  let left = 0;
+  let right = values.length - 1;
+  while (right > left) {
+    // Median of three as pivot: steady on sorted and reversed input.
+    const mid = (left + right) >>> 1;
+    const x = values[left] as number;
+    const y = values[mid] as number;
+    const z = values[right] as number;
+    const pivot = x < y ? (y < z ? y : Math.max(x, z)) : x < z ? x : Math.max(y, z);
+    let i = left;
+    let j = right;
+    while (i <= j) {
+      while ((values[i] as number) < pivot) i++;
+      while ((values[j] as number) > pivot) j--;
+      if (i <= j) {
+        const tmp = values[i] as number;
+        values[i] = values[j] as number;
+        values[j] = tmp;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) right = j;
+    else if (k >= i) left = i;
+    else break;
+  }
+  return values[k] as number;
 }
 
 function mostFrequentNumber(values: Float64Array): number {
@@ -731,5 +890,3 @@ function mostFrequentNumber(values: Float64Array): number {
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
-
-export { NUMERIC_TYPES };

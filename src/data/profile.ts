@@ -53,22 +53,28 @@ function profileNumeric(
   const values = column.values;
   const mask = column.missing;
   let count = 0;
-  let mean = 0;
-  let m2 = 0;
+  let sum = 0;
   let min = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;
   const n = rows ? rows.length : values.length;
-  // Welford's update: stable for large counts and for values far from zero.
   for (let k = 0; k < n; k++) {
     const i = rows ? (rows[k] as number) : k;
     if (mask !== null && mask[i] === 1) continue;
     const v = values[i] as number;
     count++;
-    const delta = v - mean;
-    mean += delta / count;
-    m2 += delta * (v - mean);
+    sum += v;
     if (v < min) min = v;
     if (v > max) max = v;
+  }
+  // Two passes (mean, then squared deviations from it): as stable as Welford's update, without a
+  // division per value.
+  const mean = count ? sum / count : 0;
+  let m2 = 0;
+  for (let k = 0; k < n; k++) {
+    const i = rows ? (rows[k] as number) : k;
+    if (mask !== null && mask[i] === 1) continue;
+    const d = (values[i] as number) - mean;
+    m2 += d * d;
   }
   const sketch = new FloatSketchBuilder();
   if (values instanceof Float32Array) {
@@ -79,7 +85,17 @@ function profileNumeric(
       if (mask === null || mask[i] !== 1) sketch.add(values[i] as number);
     }
   }
-  return numericProfile(column.name, column.type, count, rowCount - count, count ? min : null, count ? max : null, mean, m2, sketch.build());
+  return numericProfile(
+    column.name,
+    column.type,
+    count,
+    rowCount - count,
+    count ? min : null,
+    count ? max : null,
+    mean,
+    m2,
+    sketch.build(),
+  );
 }
 
 function numericProfile(
@@ -215,7 +231,17 @@ function mergeNumeric(a: NumericProfile, b: NumericProfile): NumericProfile {
   }
   const min = a.min === null ? b.min : b.min === null ? a.min : Math.min(a.min, b.min);
   const max = a.max === null ? b.max : b.max === null ? a.max : Math.max(a.max, b.max);
-  return numericProfile(a.name, a.type, count, a.missing + b.missing, min, max, mean, m2, mergeSketches(a.sketch, b.sketch));
+  return numericProfile(
+    a.name,
+    a.type,
+    count,
+    a.missing + b.missing,
+    min,
+    max,
+    mean,
+    m2,
+    mergeSketches(a.sketch, b.sketch),
+  );
 }
 
 function mergeCategorical(a: CategoricalProfile, b: CategoricalProfile): CategoricalProfile {

@@ -243,9 +243,10 @@ export function countDistinct(column: Column): { distinct: number; capped: boole
 }
 
 /**
- * Rows equal in every stored column to an earlier row: each row gets a 53-bit hash of its cells
- * (two multiplicative hashes over the canonical bits; missing cells hash as themselves), the hashes
- * are sorted, and equal neighbours are counted. The first examples are confirmed cell by cell.
+ * Rows equal in every stored column to an earlier row. Each row gets a 64-bit hash of its cells
+ * (two multiplicative hashes over the canonical bits; missing cells hash as themselves) and goes into
+ * an open-addressing table of row numbers: a row whose hash is already there repeats that row.
+ * Hash collisions (about n²/2^65) could count a false repeat; the examples are confirmed cell by cell.
  */
 export function findDuplicateRows(
   table: Table,
@@ -260,7 +261,8 @@ export function findDuplicateRows(
       for (let i = 0; i < n; i++) {
         const v = ((words[i * stride + w] as number) ^ (mask !== null ? (mask[i] as number) << 30 : 0)) | 0;
         h1[i] = Math.imul((h1[i] as number) ^ v, 16777619);
-        h2[i] = Math.imul(((h2[i] as number) << 5) | ((h2[i] as number) >>> 27), 0x27d4eb2d) ^ v;
+        const b = h2[i] as number;
+        h2[i] = Math.imul((b << 5) | (b >>> 27), 0x27d4eb2d) ^ v;
       }
     }
   };
@@ -273,34 +275,38 @@ export function findDuplicateRows(
       mix(new Int32Array(column.values.buffer, column.values.byteOffset, n * 2), 2, column.missing);
     }
   }
-  const keys = new Float64Array(n);
-  for (let i = 0; i < n; i++) keys[i] = ((h1[i] as number) >>> 0) * 2097152 + (((h2[i] as number) >>> 0) >>> 11);
-  const sorted = keys.slice().sort();
+  // Row number + 1 per slot (0 = empty); at most 70 % full.
+  let size = 1024;
+  while (size * 0.7 < n) size *= 2;
+  const slots = new Int32Array(size);
+  const mask = size - 1;
   let count = 0;
-  const repeated = new Set<number>();
-  for (let i = 1; i < n; i++) {
-    if (sorted[i] === sorted[i - 1]) {
-      count++;
-      if (repeated.size < 10_000) repeated.add(sorted[i] as number);
-    }
-  }
   const examples: QualityExample[] = [];
-  if (count > 0) {
-    const first = new Map<number, number>();
-    for (let i = 0; i < n && examples.length < MAX_EXAMPLES; i++) {
-      const key = keys[i] as number;
-      if (!repeated.has(key)) continue;
-      const earlier = first.get(key);
-      if (earlier === undefined) first.set(key, i);
-      else if (rowsEqual(table, earlier, i)) {
-        const line = lines?.lineOf(i) ?? null;
-        const earlierLine = lines?.lineOf(earlier) ?? null;
-        examples.push({
-          row: i,
-          line,
-          value: `same as row ${earlier}${earlierLine === null ? '' : ` (line ${earlierLine})`}`,
-        });
+  for (let i = 0; i < n; i++) {
+    const a = h1[i] as number;
+    const b = h2[i] as number;
+    let slot = (a ^ Math.imul(b, 0x9e3779b1)) & mask;
+    while (true) {
+      const occupant = slots[slot] as number;
+      if (occupant === 0) {
+        slots[slot] = i + 1;
+        break;
       }
+      const earlier = occupant - 1;
+      if (h1[earlier] === a && h2[earlier] === b) {
+        count++;
+        if (examples.length < MAX_EXAMPLES && rowsEqual(table, earlier, i)) {
+          const line = lines?.lineOf(i) ?? null;
+          const earlierLine = lines?.lineOf(earlier) ?? null;
+          examples.push({
+            row: i,
+            line,
+            value: `same as row ${earlier}${earlierLine === null ? '' : ` (line ${earlierLine})`}`,
+          });
+        }
+        break;
+      }
+      slot = (slot + 1) & mask;
     }
   }
   return { count, examples };

@@ -7,7 +7,7 @@ import {
   schemaInputSchema,
   type Task,
 } from '../schemas/dataset.ts';
-import { isBooleanWord, isIsoDate, readNumber } from './cell-values.ts';
+import { isBooleanWord, isIsoDate, parseDecimal, readNumber } from './cell-values.ts';
 
 /** Share of a sample's values that must read as numbers for the column to be numeric (the rest are type mismatches). */
 const NUMERIC_SHARE = 0.95;
@@ -39,19 +39,33 @@ export function inferColumnType(values: readonly unknown[], missing: ReadonlySet
     present.push(value);
   }
   if (present.length === 0) {
-    return { type: 'categorical', note: 'no values in the sample; read as categories', distinct: 0, identifier: false };
+    return {
+      type: 'categorical',
+      note: 'no values in the sample; read as categories',
+      distinct: 0,
+      identifier: false,
+    };
   }
   let numeric = 0;
   let integral = 0;
   let booleans = 0;
   let dates = 0;
   for (const value of present) {
-    if (typeof value === 'boolean' || (typeof value === 'string' && isBooleanWord(value))) booleans++;
-    const reading = typeof value === 'boolean' ? 'type_mismatch' : readNumber(value, false, missing);
+    if (typeof value === 'boolean') {
+      booleans++;
+      continue;
+    }
+    const reading = readNumber(value, false, missing);
     if (typeof reading === 'number') {
       numeric++;
-      if (Number.isInteger(typeof value === 'number' ? value : Number(String(value).trim()))) integral++;
-    } else if (typeof value === 'string' && isIsoDate(value)) dates++;
+      if (Number.isInteger(typeof value === 'number' ? value : parseDecimal(String(value).trim())))
+        integral++;
+      continue;
+    }
+    if (typeof value !== 'string') continue;
+    // Cheap shape checks first: booleans are short words, ISO dates start with "dddd-".
+    if (value.length <= 6 && isBooleanWord(value)) booleans++;
+    else if (value.length >= 10 && value.charCodeAt(4) === 45 && isIsoDate(value)) dates++;
   }
   const distinctValues = new Set(present.map((v) => (typeof v === 'string' ? v.trim() : String(v))));
   const distinct = distinctValues.size;
@@ -60,14 +74,20 @@ export function inferColumnType(values: readonly unknown[], missing: ReadonlySet
   if (dates === n) return { type: 'date', distinct, identifier: false };
   if (numeric >= NUMERIC_SHARE * n) {
     const note =
-      numeric < n ? `${n - numeric} of ${n} sampled values are not numbers; they count as type mismatches` : undefined;
+      numeric < n
+        ? `${n - numeric} of ${n} sampled values are not numbers; they count as type mismatches`
+        : undefined;
     if (integral === numeric) {
       const identifier = n >= 20 && distinct === n && isAscendingIntegers(present);
       return {
         type: 'integer',
         distinct,
         identifier,
-        ...(identifier ? { note: 'identifier (unique ascending integers); set aside' } : note ? { note } : {}),
+        ...(identifier
+          ? { note: 'identifier (consecutive whole numbers); set aside' }
+          : note
+            ? { note }
+            : {}),
       };
     }
     return { type: 'numeric', distinct, identifier: false, ...(note ? { note } : {}) };
@@ -86,11 +106,12 @@ export function inferColumnType(values: readonly unknown[], missing: ReadonlySet
   return { type: 'categorical', distinct, identifier: false };
 }
 
+/** Consecutive whole numbers in order (1, 2, 3, …): a row number or identifier, not a measurement. */
 function isAscendingIntegers(values: readonly unknown[]): boolean {
-  let previous = Number.NEGATIVE_INFINITY;
+  let previous = Number.NaN;
   for (const value of values) {
     const number = typeof value === 'number' ? value : Number(String(value).trim());
-    if (!(number > previous)) return false;
+    if (!Number.isNaN(previous) && number !== previous + 1) return false;
     previous = number;
   }
   return true;
@@ -151,7 +172,8 @@ export function buildSchema(request: SchemaRequest): DatasetSchema {
     let role = override?.role;
     if (role === undefined) {
       if (name === targetName) role = 'target';
-      else if (type === 'text' || type === 'date' || (inferred.identifier && override?.type === undefined)) role = 'ignored';
+      else if (type === 'text' || type === 'date' || (inferred.identifier && override?.type === undefined))
+        role = 'ignored';
       else role = 'feature';
     }
     const column: ColumnSchema = {

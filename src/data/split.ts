@@ -45,9 +45,13 @@ export function splitRows(
     ['test', test],
   ] as const) {
     if (!(share >= 0 && share < 1)) {
-      throw new EdgeflowError('INVALID_ARGUMENT', `The ${name} share must be at least 0 and below 1, got ${share}.`, {
-        details: { [name]: share },
-      });
+      throw new EdgeflowError(
+        'INVALID_ARGUMENT',
+        `The ${name} share must be at least 0 and below 1, got ${share}.`,
+        {
+          details: { [name]: share },
+        },
+      );
     }
   }
   if (validation + test >= 1) {
@@ -58,21 +62,37 @@ export function splitRows(
     );
   }
   const rng = createRng(options.seed);
-  const train: number[] = [];
-  const valid: number[] = [];
-  const held: number[] = [];
-  for (const group of groupsOf(rowCount, options.strata ?? null)) {
-    shuffleInPlace(group, rng);
+  const groups = groupsOf(rowCount, options.strata ?? null);
+  const cuts = groups.map((group) => {
     const nTest = Math.round(group.length * test);
     const nValidation = Math.min(group.length - nTest, Math.round(group.length * validation));
-    for (let i = 0; i < group.length; i++) {
-      const row = group[i] as number;
-      if (i < nTest) held.push(row);
-      else if (i < nTest + nValidation) valid.push(row);
-      else train.push(row);
-    }
+    return { nTest, nValidation };
+  });
+  // Mark each row's part, then read the parts out in row order: ascending without a sort.
+  const part = new Uint8Array(rowCount);
+  let totalTest = 0;
+  let totalValidation = 0;
+  groups.forEach((group, g) => {
+    shuffleInPlace(group, rng);
+    const { nTest, nValidation } = cuts[g] as { nTest: number; nValidation: number };
+    totalTest += nTest;
+    totalValidation += nValidation;
+    for (let i = 0; i < group.length; i++)
+      part[group[i] as number] = i < nTest ? 2 : i < nTest + nValidation ? 1 : 0;
+  });
+  const train = new Uint32Array(rowCount - totalTest - totalValidation);
+  const valid = new Uint32Array(totalValidation);
+  const held = new Uint32Array(totalTest);
+  let t = 0;
+  let v = 0;
+  let r = 0;
+  for (let row = 0; row < rowCount; row++) {
+    const p = part[row];
+    if (p === 0) train[r++] = row;
+    else if (p === 1) valid[v++] = row;
+    else held[t++] = row;
   }
-  return { train: sortedIndices(train), validation: sortedIndices(valid), test: sortedIndices(held) };
+  return { train, validation: valid, test: held };
 }
 
 /** One fold: rows to fit on and rows to validate on. */
@@ -94,9 +114,13 @@ export function kFoldIndices(
   const rowCount = dataset.table.rowCount;
   const k = options.k;
   if (!Number.isInteger(k) || k < 2 || k > rowCount) {
-    throw new EdgeflowError('INVALID_ARGUMENT', `k must be a whole number from 2 to the row count (${rowCount}), got ${k}.`, {
-      details: { k, rowCount },
-    });
+    throw new EdgeflowError(
+      'INVALID_ARGUMENT',
+      `k must be a whole number from 2 to the row count (${rowCount}), got ${k}.`,
+      {
+        details: { k, rowCount },
+      },
+    );
   }
   const strata = options.stratify === false ? null : classStrata(dataset);
   const rng = createRng(options.seed);
@@ -120,7 +144,7 @@ export function kFoldIndices(
 /** Class code per row of a classification target (null otherwise), for stratification. */
 function classStrata(dataset: { readonly table: Table; readonly schema: DatasetSchema }): Int32Array | null {
   const target = dataset.schema.target;
-  if (!target || target.task !== 'classification') return null;
+  if (target?.task !== 'classification') return null;
   const column = getColumn(dataset.table, target.name);
   return column.kind === 'categorical' ? column.codes : null;
 }
@@ -135,7 +159,8 @@ function groupsOf(rowCount: number, strata: Int32Array | null): Uint32Array[] {
   let groups = 0;
   for (let i = 0; i < rowCount; i++) groups = Math.max(groups, (strata[i] as number) + 1);
   const sizes = new Int32Array(groups + 1);
-  for (let i = 0; i < rowCount; i++) sizes[(strata[i] as number) + 1] = (sizes[(strata[i] as number) + 1] as number) + 1;
+  for (let i = 0; i < rowCount; i++)
+    sizes[(strata[i] as number) + 1] = (sizes[(strata[i] as number) + 1] as number) + 1;
   const out = Array.from(sizes, (size) => new Uint32Array(size));
   const fill = new Int32Array(groups + 1);
   for (let i = 0; i < rowCount; i++) {
@@ -144,8 +169,4 @@ function groupsOf(rowCount: number, strata: Int32Array | null): Uint32Array[] {
     fill[g] = (fill[g] as number) + 1;
   }
   return out.filter((group) => group.length > 0);
-}
-
-function sortedIndices(rows: number[]): Uint32Array {
-  return Uint32Array.from(rows).sort();
 }

@@ -114,6 +114,8 @@ export class TableBuilder implements RowSink {
   #schema: DatasetSchema | null = null;
   #kinds = new Uint8Array(0);
   #intMode = new Uint8Array(0);
+  /** 1 for a float column with no range and no integer check: only the float32 bound applies. */
+  #plain = new Uint8Array(0);
   #nullable = new Uint8Array(0);
   #mins = new Float64Array(0);
   #maxs = new Float64Array(0);
@@ -219,16 +221,28 @@ export class TableBuilder implements RowSink {
           kind: 'numeric',
           name,
           type: type === 'integer' ? 'integer' : 'numeric',
-          values: fit(this.#floats[j] as Float32Array, n),
+          values: trimToLength(this.#floats[j] as Float32Array, n),
           missing: mask,
         });
       } else if (kind === K_DATE) {
-        columns.push({ kind: 'numeric', name, type: 'date', values: fit(this.#dates[j] as Float64Array, n), missing: mask });
+        columns.push({
+          kind: 'numeric',
+          name,
+          type: 'date',
+          values: trimToLength(this.#dates[j] as Float64Array, n),
+          missing: mask,
+        });
       } else if (kind === K_BOOL) {
-        columns.push({ kind: 'boolean', name, type: 'boolean', values: fit(this.#bools[j] as Uint8Array, n), missing: mask });
+        columns.push({
+          kind: 'boolean',
+          name,
+          type: 'boolean',
+          values: trimToLength(this.#bools[j] as Uint8Array, n),
+          missing: mask,
+        });
       } else {
         const { codes, dictionary } = pruneDictionary(
-          fit(this.#codes[j] as Int32Array, n),
+          trimToLength(this.#codes[j] as Int32Array, n),
           this.#dictValues[j] as string[],
         );
         columns.push({ kind: 'categorical', name, type: 'categorical', codes, dictionary, missing: mask });
@@ -307,6 +321,7 @@ export class TableBuilder implements RowSink {
     this.#capacity = capacity;
     this.#kinds = new Uint8Array(count);
     this.#intMode = new Uint8Array(count);
+    this.#plain = new Uint8Array(count);
     this.#nullable = new Uint8Array(count);
     this.#mins = new Float64Array(count).fill(Number.NEGATIVE_INFINITY);
     this.#maxs = new Float64Array(count).fill(Number.POSITIVE_INFINITY);
@@ -339,9 +354,12 @@ export class TableBuilder implements RowSink {
           this.#kinds[j] = K_FLOAT;
           this.#floats[j] = new Float32Array(capacity);
           if (column.type === 'integer') {
-            const declared = (inferred[j] as InferredColumn).type !== 'integer' || this.#declaredType(column.name);
+            const declared =
+              (inferred[j] as InferredColumn).type !== 'integer' || this.#declaredType(column.name);
             this.#intMode[j] = declared ? INT_STRICT : INT_INFERRED;
           } else this.#intMode[j] = INT_NONE;
+          this.#plain[j] =
+            this.#intMode[j] === INT_NONE && column.min === undefined && column.max === undefined ? 1 : 0;
           break;
         case 'date':
           this.#kinds[j] = K_DATE;
@@ -390,27 +408,25 @@ export class TableBuilder implements RowSink {
     const r = this.#rowCount;
     this.#rowDrop = false;
     const kinds = this.#kinds;
+    const plain = this.#plain;
+    const floats = this.#floats;
+    const codes = this.#codes;
+    const maps = this.#dictMaps;
     const count = kinds.length;
     for (let j = 0; j < count; j++) {
       const kind = kinds[j];
       if (kind === K_FLOAT) {
         const s = row[j] as string;
         const v = parseDecimal(s);
-        if (
-          v <= FLOAT32_MAX &&
-          v >= -FLOAT32_MAX &&
-          v >= (this.#mins[j] as number) &&
-          v <= (this.#maxs[j] as number) &&
-          (this.#intMode[j] === INT_NONE || v === Math.floor(v))
-        ) {
-          (this.#floats[j] as Float32Array)[r] = v;
+        if (plain[j] === 1 ? v <= FLOAT32_MAX && v >= -FLOAT32_MAX : this.#acceptsFloat(j, v)) {
+          (floats[j] as Float32Array)[r] = v;
         } else {
           this.#writeValue(j, r, s, line);
         }
       } else if (kind === K_CAT) {
         const s = row[j] as string;
-        const code = (this.#dictMaps[j] as Map<string, number>).get(s);
-        if (code !== undefined && code >= 0) (this.#codes[j] as Int32Array)[r] = code;
+        const code = (maps[j] as Map<string, number>).get(s);
+        if (code !== undefined && code >= 0) (codes[j] as Int32Array)[r] = code;
         else this.#writeValue(j, r, s, line);
       } else if (kind !== K_SKIP) {
         this.#writeValue(j, r, row[j], line);
@@ -427,6 +443,17 @@ export class TableBuilder implements RowSink {
     if (this.#textColumns.length > 0) this.#countTextMissing(row, null);
     if (r < PREVIEW_ROWS) this.#preview.push(rowObject(this.#names as string[], row));
     this.#rowCount = r + 1;
+  }
+
+  /** A parsed number within float32, the declared range and (for integers) whole. */
+  #acceptsFloat(j: number, v: number): boolean {
+    return (
+      v <= FLOAT32_MAX &&
+      v >= -FLOAT32_MAX &&
+      v >= (this.#mins[j] as number) &&
+      v <= (this.#maxs[j] as number) &&
+      (this.#intMode[j] === INT_NONE || v === Math.floor(v))
+    );
   }
 
   #writeObjectRow(row: Readonly<Record<string, unknown>>, line: number | null): void {
@@ -463,17 +490,30 @@ export class TableBuilder implements RowSink {
     if (kind === K_FLOAT) {
       const mode = this.#intMode[j];
       const reading = readNumber(raw, false, this.#options.missing);
-      if (reading === null) return this.#writeMissing(j, r, line);
-      if (typeof reading !== 'number') return this.#problem(j, r, raw, line, reading);
+      if (reading === null) {
+        this.#writeMissing(j, r, line);
+        return;
+      }
+      if (typeof reading !== 'number') {
+        this.#problem(j, r, raw, line, reading);
+        return;
+      }
       if (mode !== INT_NONE && reading !== Math.floor(reading)) {
-        if (mode === INT_STRICT) return this.#problem(j, r, raw, line, 'type_mismatch');
+        if (mode === INT_STRICT) {
+          this.#problem(j, r, raw, line, 'type_mismatch');
+          return;
+        }
         // An inferred integer column meets a fraction: it was numeric all along (same storage).
         this.#intMode[j] = INT_NONE;
+        const declaredRange =
+          this.#mins[j] !== Number.NEGATIVE_INFINITY || this.#maxs[j] !== Number.POSITIVE_INFINITY;
+        this.#plain[j] = declaredRange ? 0 : 1;
         const column = this.#schemaColumns[j] as ColumnSchema;
         this.#schemaColumns[j] = { ...column, type: 'numeric' };
       }
       if (reading < (this.#mins[j] as number) || reading > (this.#maxs[j] as number)) {
-        return this.#problem(j, r, raw, line, 'out_of_range');
+        this.#problem(j, r, raw, line, 'out_of_range');
+        return;
       }
       (this.#floats[j] as Float32Array)[r] = reading;
       return;
@@ -482,15 +522,25 @@ export class TableBuilder implements RowSink {
       const map = this.#dictMaps[j] as Map<string, number>;
       const key = typeof raw === 'string' ? raw : null;
       const known = key === null ? undefined : map.get(key);
-      if (known === MISSING_CODE) return this.#writeMissing(j, r, line);
+      if (known === MISSING_CODE) {
+        this.#writeMissing(j, r, line);
+        return;
+      }
       const category = readCategory(raw, this.#options.missing);
       if (category === null) {
         if (key !== null && map.size < 1_000_000) map.set(key, MISSING_CODE);
-        return this.#writeMissing(j, r, line);
+        this.#writeMissing(j, r, line);
+        return;
       }
-      if (category === 'type_mismatch' || category === 'out_of_range') return this.#problem(j, r, raw, line, category);
+      if (category === 'type_mismatch' || category === 'out_of_range') {
+        this.#problem(j, r, raw, line, category);
+        return;
+      }
       const allowed = this.#allowed[j];
-      if (allowed && !allowed.has(category)) return this.#problem(j, r, raw, line, 'out_of_range');
+      if (allowed && !allowed.has(category)) {
+        this.#problem(j, r, raw, line, 'out_of_range');
+        return;
+      }
       let code = map.get(category);
       if (code === undefined) {
         const values = this.#dictValues[j] as string[];
@@ -509,17 +559,30 @@ export class TableBuilder implements RowSink {
     }
     if (kind === K_BOOL) {
       const reading = readBoolean(raw, this.#options.missing);
-      if (reading === null) return this.#writeMissing(j, r, line);
-      if (reading !== 0 && reading !== 1) return this.#problem(j, r, raw, line, reading);
+      if (reading === null) {
+        this.#writeMissing(j, r, line);
+        return;
+      }
+      if (reading !== 0 && reading !== 1) {
+        this.#problem(j, r, raw, line, reading);
+        return;
+      }
       (this.#bools[j] as Uint8Array)[r] = reading;
       return;
     }
     if (kind === K_DATE) {
       const reading = readDate(raw, this.#options.missing);
-      if (reading === null) return this.#writeMissing(j, r, line);
-      if (typeof reading !== 'number') return this.#problem(j, r, raw, line, reading);
+      if (reading === null) {
+        this.#writeMissing(j, r, line);
+        return;
+      }
+      if (typeof reading !== 'number') {
+        this.#problem(j, r, raw, line, reading);
+        return;
+      }
       if (reading < (this.#mins[j] as number) || reading > (this.#maxs[j] as number)) {
-        return this.#problem(j, r, raw, line, 'out_of_range');
+        this.#problem(j, r, raw, line, 'out_of_range');
+        return;
       }
       (this.#dates[j] as Float64Array)[r] = reading;
     }
@@ -641,7 +704,11 @@ export class TableBuilder implements RowSink {
       message = `${where}: "${value}" is out of range${bounds ? ` (${bounds})` : ' (beyond float32)'}. ${fix}`;
     } else {
       const expected =
-        column.type === 'integer' ? 'a whole number' : column.type === 'numeric' ? 'a number' : `a ${column.type} value`;
+        column.type === 'integer'
+          ? 'a whole number'
+          : column.type === 'numeric'
+            ? 'a number'
+            : `a ${column.type} value`;
       message = `${where}: "${value}" is not ${expected} (column type ${column.type}). ${fix}`;
     }
     return new EdgeflowError('DATA_QUALITY', message, {
@@ -666,7 +733,9 @@ export class TableBuilder implements RowSink {
       const name = names[j] as string;
       const raw = cells ? cells[j] : object?.[name];
       const empty =
-        raw === null || raw === undefined || (typeof raw === 'string' && this.#options.missing.has(raw.trim()));
+        raw === null ||
+        raw === undefined ||
+        (typeof raw === 'string' && this.#options.missing.has(raw.trim()));
       if (empty) this.#textMissing.set(name, (this.#textMissing.get(name) ?? 0) + 1);
     }
   }
@@ -719,7 +788,7 @@ function grown<T extends Growable>(array: T | null, capacity: number): T | null 
  * Trims an array to `n` elements: a view when little capacity is left over (no copy), a copy when
  * more than a quarter would be wasted.
  */
-function fit<T extends Growable>(array: T, n: number): T {
+function trimToLength<T extends Growable>(array: T, n: number): T {
   if (array.length === n) return array;
   if (array.length - n > n / 4) return array.slice(0, n) as T;
   return array.subarray(0, n) as T;
@@ -730,14 +799,17 @@ function shrinkMask(mask: Uint8Array | null, n: number): Uint8Array | null {
   if (!mask) return null;
   const view = mask.subarray(0, n);
   if (view.indexOf(1) === -1) return null;
-  return fit(mask, n);
+  return trimToLength(mask, n);
 }
 
 /**
  * Drops dictionary entries no kept row uses (categories seen only in dropped rows), renumbering
  * codes in order of first appearance so equal data always gets equal codes.
  */
-function pruneDictionary(codes: Int32Array, dictionary: string[]): { codes: Int32Array; dictionary: string[] } {
+function pruneDictionary(
+  codes: Int32Array,
+  dictionary: string[],
+): { codes: Int32Array; dictionary: string[] } {
   const remap = new Int32Array(dictionary.length).fill(-1);
   const kept: string[] = [];
   let inOrder = true;

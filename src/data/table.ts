@@ -39,7 +39,10 @@ export function cellValue(column: Column, row: number): number | boolean | strin
 }
 
 /** Rows `rows` of the table as plain objects (for previews and small exports, not hot paths). */
-export function tableRows(table: Table, rows: Iterable<number>): Record<string, number | boolean | string | null>[] {
+export function tableRows(
+  table: Table,
+  rows: Iterable<number>,
+): Record<string, number | boolean | string | null>[] {
   const out: Record<string, number | boolean | string | null>[] = [];
   for (const row of rows) {
     const record: Record<string, number | boolean | string | null> = {};
@@ -71,14 +74,9 @@ export function takeRows(table: Table, rows: ArrayLike<number>): Table {
   const columns = table.columns.map((column): Column => {
     const missing = column.missing ? take(column.missing) : null;
     const mask = missing && missing.indexOf(1) !== -1 ? missing : null;
-    switch (column.kind) {
-      case 'numeric':
-        return { ...column, values: take(column.values), missing: mask };
-      case 'boolean':
-        return { ...column, values: take(column.values), missing: mask };
-      case 'categorical':
-        return { ...column, codes: take(column.codes), missing: mask };
-    }
+    if (column.kind === 'categorical') return { ...column, codes: take(column.codes), missing: mask };
+    if (column.kind === 'boolean') return { ...column, values: take(column.values), missing: mask };
+    return { ...column, values: take(column.values), missing: mask };
   });
   return { rowCount: n, columns };
 }

@@ -121,7 +121,11 @@ function stringSource(text: string, kind: 'text', name: string | null): OpenedSo
   };
 }
 
-function urlSource(url: string, init: RequestInit | undefined, signal: AbortSignal | undefined): OpenedSource {
+function urlSource(
+  url: string,
+  init: RequestInit | undefined,
+  signal: AbortSignal | undefined,
+): OpenedSource {
   const name = fileNameOf(url);
   let contentType: string | null = null;
   let totalBytes: number | null = null;
@@ -143,10 +147,14 @@ function urlSource(url: string, init: RequestInit | undefined, signal: AbortSign
             response = await fetch(url, { ...init, ...(signal ? { signal } : {}) });
           } catch (error) {
             if (signal?.aborted) throw cancelled();
-            throw new EdgeflowError('PARSE_ERROR', `Could not fetch ${url}: ${String(error)}. Check the URL and CORS headers.`, {
-              cause: error,
-              details: { url },
-            });
+            throw new EdgeflowError(
+              'PARSE_ERROR',
+              `Could not fetch ${url}: ${String(error)}. Check the URL and CORS headers.`,
+              {
+                cause: error,
+                details: { url },
+              },
+            );
           }
           if (!response.ok) {
             throw new EdgeflowError('PARSE_ERROR', `Fetching ${url} failed with HTTP ${response.status}.`, {

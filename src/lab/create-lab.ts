@@ -1,5 +1,9 @@
+import * as Comlink from 'comlink';
 import { EdgeflowError } from '../errors.ts';
+import { createRegistry } from '../registry/registry.ts';
+import { createTrainingFacade } from './training-facade.ts';
 import type { Lab, LabOptions } from './types.ts';
+import type { WorkerDataSource } from './worker-datasets.ts';
 import { WorkerPool } from './worker-pool.ts';
 
 /** Starts the bundled lab worker. Vite (and other bundlers) recognise this exact pattern. */
@@ -35,15 +39,87 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
       },
     );
   }
+  const registry = await createRegistry();
   const pool = new WorkerPool(count, options.createWorker ?? startLabWorker, options.backend ?? 'auto');
+  const datasets = createDatasetFacade(pool);
+  const training = createTrainingFacade(pool, async () => registry, datasets);
   return {
+    ...training,
+    registry,
+    memory: (worker = 0) => pool.call(worker, (w) => w.memory()),
     workerCount: count,
     runtime: ({ worker = 0, ...rest } = {}) => pool.call(worker, (w) => w.runtime(rest)),
     measureBackends: (shape) => pool.call(0, (w) => w.measureBackends(shape)),
     capabilities: (worker = 0) => pool.call(worker, (w) => w.capabilities()),
+    loadDataset: datasets.loadDataset,
+    previewDataset: datasets.previewDataset,
+    listDatasets: datasets.listDatasets,
+    releaseDataset: datasets.releaseDataset,
     terminateWorker: (index) => pool.terminate(index),
     async dispose() {
       pool.dispose();
+      await registry.close();
     },
   };
+}
+
+/**
+ * The dataset part of the facade. A dataset lives in the worker that loaded it; `homes` remembers
+ * which (training routes runs there through `workerOf`). Another worker that needs it reads it from
+ * the registry by its id, the fingerprint.
+ */
+function createDatasetFacade(pool: WorkerPool) {
+  const homes = new Map<string, number>();
+  let loads = 0;
+  const workerOf = (id: string): number | undefined => homes.get(id);
+  const loadDataset: Lab['loadDataset'] = async (source, options = {}) => {
+    const { onProgress, signal, worker, ...rest } = options;
+    if (signal?.aborted) throw new EdgeflowError('CANCELLED', 'Loading the dataset was cancelled.');
+    const index = worker ?? pool.leastBusy();
+    // A URL object cannot be structured-cloned; its text can.
+    const wire: WorkerDataSource = source instanceof URL ? { url: source.href } : source;
+    const loadId = `load-${++loads}-${Date.now()}`;
+    const cancel = (): void => {
+      pool.call(index, (w) => w.cancelLoad(loadId)).catch(() => undefined);
+    };
+    signal?.addEventListener('abort', cancel, { once: true });
+    try {
+      const summary = await pool.call(index, (w) =>
+        w.loadDataset(wire, { ...rest, loadId }, onProgress ? Comlink.proxy(onProgress) : undefined),
+      );
+      homes.set(summary.id, index);
+      return summary;
+    } finally {
+      signal?.removeEventListener('abort', cancel);
+    }
+  };
+  return {
+    workerOf,
+    loadDataset,
+    previewDataset: ((id, rows) => {
+      const home = homes.get(id);
+      if (home === undefined) return Promise.reject(notLoaded(id));
+      return pool.call(home, (w) => w.previewDataset(id, rows));
+    }) satisfies Lab['previewDataset'],
+    listDatasets: (async () => {
+      const perWorker = await Promise.all(
+        Array.from({ length: pool.size }, (_, index) => pool.call(index, (w) => w.listDatasets())),
+      );
+      return perWorker.flat();
+    }) satisfies Lab['listDatasets'],
+    releaseDataset: (async (id) => {
+      const home = homes.get(id);
+      if (home === undefined) return false;
+      homes.delete(id);
+      return pool.call(home, (w) => w.releaseDataset(id));
+    }) satisfies Lab['releaseDataset'],
+  };
+}
+
+function notLoaded(id: string): EdgeflowError {
+  return new EdgeflowError(
+    'DATASET_NOT_FOUND',
+    `Dataset "${id}" is not loaded in this lab (it was released, or never loaded). Load it with lab.loadDataset().`,
+    { details: { id } },
+  );
 }

@@ -101,22 +101,36 @@ export function datasetFromRecord(record: DatasetRecord, chunks: DatasetChunk[])
     .map((schemaColumn) => {
       const parts = chunks.map((chunk) => chunk.find((c) => c.name === schemaColumn.name));
       if (parts.some((p) => p === undefined)) {
-        throw new EdgeflowError('DATASET_NOT_FOUND', `Stored dataset ${record.fingerprint} lacks column "${schemaColumn.name}"; load the file again.`, {
-          details: { fingerprint: record.fingerprint, column: schemaColumn.name },
-        });
+        throw new EdgeflowError(
+          'DATASET_NOT_FOUND',
+          `Stored dataset ${record.fingerprint} lacks column "${schemaColumn.name}"; load the file again.`,
+          {
+            details: { fingerprint: record.fingerprint, column: schemaColumn.name },
+          },
+        );
       }
       const present = parts as ColumnData[];
       const masks = present.map((p) => p.mask);
       const missing = masks.every((m) => m === undefined)
         ? null
-        : concat((n) => new Uint8Array(n), present.map((p) => p.mask ?? new Uint8Array(new Uint8Array(p.data).length / dtypeBytes(p.dtype)).buffer), (b) => new Uint8Array(b));
+        : concat(
+            (n) => new Uint8Array(n),
+            present.map(
+              (p) => p.mask ?? new Uint8Array(new Uint8Array(p.data).length / dtypeBytes(p.dtype)).buffer,
+            ),
+            (b) => new Uint8Array(b),
+          );
       const first = present[0];
       if (first?.dtype === 'int32') {
         return {
           kind: 'categorical',
           name: schemaColumn.name,
           type: 'categorical',
-          codes: concat((n) => new Int32Array(n), present.map((p) => p.data), (b) => new Int32Array(b)),
+          codes: concat(
+            (n) => new Int32Array(n),
+            present.map((p) => p.data),
+            (b) => new Int32Array(b),
+          ),
           dictionary: first.dictionary ?? [],
           missing,
         } satisfies Column;
@@ -126,14 +140,26 @@ export function datasetFromRecord(record: DatasetRecord, chunks: DatasetChunk[])
           kind: 'boolean',
           name: schemaColumn.name,
           type: 'boolean',
-          values: concat((n) => new Uint8Array(n), present.map((p) => p.data), (b) => new Uint8Array(b)),
+          values: concat(
+            (n) => new Uint8Array(n),
+            present.map((p) => p.data),
+            (b) => new Uint8Array(b),
+          ),
           missing,
         } satisfies Column;
       }
       const values =
         first?.dtype === 'float64'
-          ? concat((n) => new Float64Array(n), present.map((p) => p.data), (b) => new Float64Array(b))
-          : concat((n) => new Float32Array(n), present.map((p) => p.data), (b) => new Float32Array(b));
+          ? concat(
+              (n) => new Float64Array(n),
+              present.map((p) => p.data),
+              (b) => new Float64Array(b),
+            )
+          : concat(
+              (n) => new Float32Array(n),
+              present.map((p) => p.data),
+              (b) => new Float32Array(b),
+            );
       return {
         kind: 'numeric',
         name: schemaColumn.name,

@@ -2,9 +2,15 @@ import type { Run } from '../schemas/registry.ts';
 import type { RunComparison } from './training-types.ts';
 
 /** Flattens nested JSON into `path → value` pairs (`optimizer.name`, `hidden.0`, …). */
-export function flattenJson(value: unknown, prefix = '', out: Record<string, unknown> = {}): Record<string, unknown> {
+export function flattenJson(
+  value: unknown,
+  prefix = '',
+  out: Record<string, unknown> = {},
+): Record<string, unknown> {
   if (value !== null && typeof value === 'object') {
-    const entries = Array.isArray(value) ? value.map((v, i) => [String(i), v] as const) : Object.entries(value);
+    const entries = Array.isArray(value)
+      ? value.map((v, i) => [String(i), v] as const)
+      : Object.entries(value);
     if (entries.length === 0) out[prefix] = Array.isArray(value) ? '[]' : '{}';
     for (const [key, child] of entries) flattenJson(child, prefix ? `${prefix}.${key}` : key, out);
   } else if (prefix) {
@@ -39,12 +45,19 @@ export function compareRuns(runs: readonly Run[]): RunComparison {
 }
 
 function asObject(value: unknown): Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : { spec: value };
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : { spec: value };
 }
 
 function csvCell(value: unknown): string {
   if (value === null || value === undefined) return '';
-  const text = typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value);
+  const text =
+    typeof value === 'string'
+      ? value
+      : typeof value === 'number' || typeof value === 'boolean'
+        ? String(value)
+        : JSON.stringify(value);
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 

@@ -1,9 +1,9 @@
+import type { ListRunsOptions, RunPage } from '../registry/types.ts';
+import type { RuntimeReport } from '../runtime/types.ts';
 import type { GateReport, GateThresholds, MetricReport } from '../schemas/metrics.ts';
 import type { ModelSpecInput } from '../schemas/model-spec.ts';
-import type { ListRunsOptions, RunPage } from '../registry/types.ts';
 import type { AliasMove, ModelVersion, Run } from '../schemas/registry.ts';
 import type { ParityResult, TrainProgress } from '../train/types.ts';
-import type { RuntimeReport } from '../runtime/types.ts';
 
 /** Options of `lab.train`. */
 export interface TrainRunOptions {
@@ -79,9 +79,7 @@ export interface PromotionResult {
 }
 
 /** One prediction for one input row. */
-export type Prediction =
-  | { label: string; probabilities: Record<string, number> }
-  | { value: number };
+export type Prediction = { label: string; probabilities: Record<string, number> } | { value: number };
 
 /** The training, registry and prediction side of the lab. */
 export interface LabTraining {
@@ -89,11 +87,22 @@ export interface LabTraining {
   train(datasetId: string, spec: ModelSpecInput, options?: TrainRunOptions): TrainHandle;
   readonly runs: LabRuns;
   /** Registers a finished run's model as a new version of `model` (written by the worker). */
-  register(runId: string, options: { model: string; description?: string; tags?: string[] }): Promise<ModelVersion>;
+  register(
+    runId: string,
+    options: { model: string; description?: string; tags?: string[] },
+  ): Promise<ModelVersion>;
+  /** Frees the trained model a worker keeps for `runId` until it is registered. */
+  discardRun(runId: string): Promise<boolean>;
+  /** Frees the stored versions the workers loaded for promote and predict (they load again on demand). */
+  unloadModels(): Promise<number>;
   /** Re-evaluates candidate and current alias holder on the same held-out data; moves the alias only if the gate passes. */
   promote(model: string, version: number, options: PromoteOptions): Promise<PromotionResult>;
   /** Applies a stored version's pipeline and model to raw rows, in a worker. */
-  predict(model: string, versionOrAlias: number | string, rows: Array<Record<string, unknown>>): Promise<Prediction[]>;
+  predict(
+    model: string,
+    versionOrAlias: number | string,
+    rows: Array<Record<string, unknown>>,
+  ): Promise<Prediction[]>;
 }
 
 export type { ParityResult };

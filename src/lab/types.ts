@@ -1,6 +1,11 @@
+import type { DatasetListing, DatasetPreview } from '../data/dataset-catalog.ts';
+import type { IngestOptions, IngestProgress } from '../data/types.ts';
 import type { Capabilities } from '../env.ts';
+import type { Registry } from '../registry/registry.ts';
 import type { ProbeShape } from '../runtime/probe.ts';
 import type { BackendRequest, JobProfile, ProbeFigure, RuntimeReport } from '../runtime/types.ts';
+import type { DatasetSummary } from '../schemas/dataset.ts';
+import type { LabTraining } from './training-types.ts';
 
 /** Options for `createLab`. */
 export interface LabOptions {
@@ -12,8 +17,11 @@ export interface LabOptions {
   createWorker?: (index: number) => Worker;
 }
 
-/** The main-thread facade over the lab workers. */
-export interface Lab {
+/**
+ * The main-thread facade over the lab workers: runtime, datasets, and (from `LabTraining`)
+ * training, run tracking, registering, promoting and predicting.
+ */
+export interface Lab extends LabTraining {
   /** How many workers the lab runs. */
   readonly workerCount: number;
   /**
@@ -28,8 +36,61 @@ export interface Lab {
   measureBackends(shape?: ProbeShape): Promise<ProbeFigure[]>;
   /** The capability report as seen inside a worker (default worker 0). */
   capabilities(worker?: number): Promise<Readonly<Capabilities>>;
+  /**
+   * Loads a dataset inside a worker: streams and parses the file there (the page never freezes),
+   * infers or checks the schema, applies the row policy, and returns the summary; the data stays in
+   * that worker. The id is the dataset's fingerprint.
+   *
+   * @throws EdgeflowError `PARSE_ERROR`, `SCHEMA_MISMATCH`, `DATA_QUALITY`, `TOO_MANY_COLUMNS`,
+   * `EMPTY_DATASET`, `TARGET_NOT_FOUND`, `SINGLE_CLASS_TARGET`, `CANCELLED`, `INVALID_ARGUMENT`.
+   * @example
+   * const ds = await lab.loadDataset(file, { target: 'species', onProgress: (p) => show(p.bytesRead) });
+   * ds.quality.issues; // problems with example rows and their lines
+   */
+  loadDataset(source: LabDataSource, options?: LoadDatasetOptions): Promise<DatasetSummary>;
+  /**
+   * The first rows of a loaded dataset (at most 100): parsed values, null where missing.
+   *
+   * @throws EdgeflowError `DATASET_NOT_FOUND`.
+   */
+  previewDataset(id: string, rows?: number): Promise<DatasetPreview>;
+  /** The datasets loaded in every worker. */
+  listDatasets(): Promise<DatasetListing[]>;
+  /** Frees a loaded dataset; false when it was not loaded. */
+  releaseDataset(id: string): Promise<boolean>;
+  /**
+   * The model registry (IndexedDB) as the page sees it: models, versions, aliases and their log,
+   * runs, lineage, export/import, storage. Workers write to the same database.
+   */
+  readonly registry: Registry;
+  /** tfjs memory inside a worker (default 0): live tensors and bytes. */
+  memory(worker?: number): Promise<{ numTensors: number; numBytes: number }>;
   /** Ends worker `index` now (e.g. a runaway job); its pending calls reject with `WORKER_CRASHED`. */
   terminateWorker(index: number): void;
   /** Ends all workers. Pending calls reject with `WORKER_CRASHED`; later calls with `DISPOSED`. */
   dispose(): Promise<void>;
+}
+
+/**
+ * What `lab.loadDataset` reads: a `File` or `Blob`, a `URL` (or `{ url }`), the text itself (a
+ * string or `{ text }`), bytes, or rows from code (`{ rows }`).
+ */
+export type LabDataSource =
+  | Blob
+  | URL
+  | string
+  | ArrayBuffer
+  | ArrayBufferView
+  | { readonly url: string }
+  | { readonly text: string; readonly name?: string }
+  | { readonly rows: readonly Readonly<Record<string, unknown>>[]; readonly name?: string };
+
+/** Options of `lab.loadDataset`. */
+export interface LoadDatasetOptions extends Omit<IngestOptions, 'onProgress' | 'signal'> {
+  /** Called in the page at most about 10 times a second while the worker reads, and when done. */
+  onProgress?: (progress: IngestProgress) => void;
+  /** Aborting stops the load in the worker; the promise rejects with `CANCELLED`. */
+  signal?: AbortSignal;
+  /** Which worker loads and keeps the dataset (default: the least busy). */
+  worker?: number;
 }

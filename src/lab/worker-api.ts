@@ -1,4 +1,6 @@
+import * as tf from '@tensorflow/tfjs';
 import * as Comlink from 'comlink';
+import { DatasetCatalog } from '../data/dataset-catalog.ts';
 import { probeCapabilities } from '../env.ts';
 import { EdgeflowError } from '../errors.ts';
 import { activateBackend, BACKEND_ORDER } from '../runtime/backends.ts';
@@ -7,6 +9,8 @@ import { DEFAULT_PROBE_SHAPE, measureTrainingThroughput, type ProbeShape } from 
 import { selectBackend } from '../runtime/select-backend.ts';
 import type { BackendRequest, JobProfile, ProbeFigure, RuntimeReport } from '../runtime/types.ts';
 import { installEdgeflowThrowHandler } from './comlink-errors.ts';
+import { createDatasetMethods } from './worker-datasets.ts';
+import { createTrainingMethods } from './worker-training.ts';
 
 /** Settings the main thread hands each lab worker when it starts. */
 export interface LabWorkerSettings {
@@ -23,6 +27,8 @@ export interface LabWorkerContext {
   readonly settings: LabWorkerSettings;
   /** Activates the configured backend for a job (probing once for 'auto') and reports it. */
   ensureBackend(job: JobProfile, options?: { reprobe?: boolean }): Promise<RuntimeReport>;
+  /** The datasets loaded in this worker, by id (their fingerprint): training reads them from here. */
+  readonly datasets: DatasetCatalog;
 }
 
 function createRuntimeMethods(context: LabWorkerContext) {
@@ -47,16 +53,32 @@ function createRuntimeMethods(context: LabWorkerContext) {
           await activateBackend(backend);
           const missing = missingKernels(backend, 'dense-train');
           if (missing.length) {
-            figures.push({ backend, samplesPerSecond: null, warmupMs: null, skipped: `missing kernels: ${missing.join(', ')}` });
+            figures.push({
+              backend,
+              samplesPerSecond: null,
+              warmupMs: null,
+              skipped: `missing kernels: ${missing.join(', ')}`,
+            });
             continue;
           }
           figures.push({ backend, ...(await measureTrainingThroughput(shape)), skipped: null });
         } catch (error) {
-          figures.push({ backend, samplesPerSecond: null, warmupMs: null, skipped: error instanceof Error ? error.message : String(error) });
+          figures.push({
+            backend,
+            samplesPerSecond: null,
+            warmupMs: null,
+            skipped: error instanceof Error ? error.message : String(error),
+          });
         }
       }
       await context.ensureBackend('dense-train');
       return figures;
+    },
+    /** tfjs memory in this worker: live tensors and bytes (leak checks, diagnostics). */
+    memory(): { numTensors: number; numBytes: number } {
+      // The engine's own counters: tf.memory() would start the highest-priority backend first.
+      const { numTensors, numBytes } = tf.engine().state;
+      return { numTensors, numBytes };
     },
     /** The capability report as seen inside this worker. */
     capabilities() {
@@ -78,6 +100,7 @@ export function createLabWorkerApi() {
     get settings() {
       return settings;
     },
+    datasets: new DatasetCatalog(() => settings.index),
     async ensureBackend(job, options = {}) {
       const known = reports.get(job);
       if (known && !options.reprobe) {
@@ -102,6 +125,8 @@ export function createLabWorkerApi() {
       reports.clear();
     },
     ...createRuntimeMethods(context),
+    ...createDatasetMethods(context),
+    ...createTrainingMethods(context),
   };
 }
 

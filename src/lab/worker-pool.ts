@@ -72,6 +72,12 @@ export class WorkerPool {
     }
   }
 
+  /** Calls in flight on worker `index` (0 for a dead or unknown slot). */
+  load(index: number): number {
+    const slot = this.#slots[index];
+    return slot?.alive ? slot.pending.size : 0;
+  }
+
   /** Index of the worker with the fewest calls in flight (ties go to the lowest index). */
   leastBusy(): number {
     let best = 0;

@@ -1,17 +1,32 @@
 import * as tf from '@tensorflow/tfjs';
-import { inverseTransformTarget, prepareTrainingData, splitDataset, transformRows } from '../data/index.ts';
+import { inverseTransformTarget, transformRows } from '../data/pipeline.ts';
+import { prepareTrainingData } from '../data/prepare.ts';
+import { splitDataset } from '../data/split.ts';
 import type { LoadedDataset, PreparedData } from '../data/types.ts';
 import { EdgeflowError, toEdgeflowError } from '../errors.ts';
-import { computeClassificationMetrics, computeRegressionMetrics, evaluateGate, flattenMetrics, parseGateThresholds } from '../evaluate/index.ts';
+import {
+  computeClassificationMetrics,
+  computeRegressionMetrics,
+  evaluateGate,
+  flattenMetrics,
+  parseGateThresholds,
+} from '../evaluate/index.ts';
 import { createRegistry, type Registry } from '../registry/registry.ts';
 import type { FittedPipeline } from '../schemas/dataset.ts';
 import type { MetricReport } from '../schemas/metrics.ts';
 import type { ModelSpec, ModelSpecInput } from '../schemas/model-spec.ts';
 import type { ModelVersion, Run } from '../schemas/registry.ts';
-import { buildModel, checkSpecFitsData, jobProfileOf, parityCheck, parseModelSpec, trainModel } from '../train/index.ts';
+import {
+  buildModel,
+  checkSpecFitsData,
+  jobProfileOf,
+  parityCheck,
+  parseModelSpec,
+  trainModel,
+} from '../train/index.ts';
 import type { ParityResult } from '../train/types.ts';
 import { datasetFromRecord, datasetMeta, datasetToChunks } from './dataset-persistence.ts';
-import type { PromoteOptions, PromotionResult, Prediction, TrainRunProgress } from './training-types.ts';
+import type { Prediction, PromoteOptions, PromotionResult, TrainRunProgress } from './training-types.ts';
 import type { LabWorkerContext } from './worker-api.ts';
 
 /** Held-out fractions when the caller gives none. */
@@ -60,14 +75,19 @@ export function createTrainingMethods(context: LabWorkerContext) {
   async function datasetById(id: string): Promise<LoadedDataset> {
     const local = context.datasets.find(id);
     if (local) return local;
+    // Loaded by another worker (or an earlier session): read it from the registry and keep it here.
     const reg = await registry();
     const record = await reg.getDataset(id).catch((error: unknown) => {
-      throw new EdgeflowError('DATASET_NOT_FOUND', `No dataset "${id}" is loaded or stored; load it with lab.loadDataset() first.`, {
-        details: { datasetId: id },
-        cause: error,
-      });
+      throw new EdgeflowError(
+        'DATASET_NOT_FOUND',
+        `No dataset "${id}" is loaded or stored; load it with lab.loadDataset() first.`,
+        {
+          details: { datasetId: id },
+          cause: error,
+        },
+      );
     });
-    return datasetFromRecord(record, await reg.readDatasetChunks(id));
+    return context.datasets.put(datasetFromRecord(record, await reg.readDatasetChunks(id)));
   }
 
   async function persistDataset(dataset: LoadedDataset): Promise<void> {
@@ -83,7 +103,9 @@ export function createTrainingMethods(context: LabWorkerContext) {
   }
 
   async function evaluateOn(model: tf.LayersModel, data: PreparedData): Promise<MetricReport> {
-    const output = tf.tidy(() => model.predict(tf.tensor2d(data.features, [data.rowCount, data.featureCount])) as tf.Tensor);
+    const output = tf.tidy(
+      () => model.predict(tf.tensor2d(data.features, [data.rowCount, data.featureCount])) as tf.Tensor,
+    );
     const predicted = (await output.data()) as Float32Array;
     output.dispose();
     if (data.task === 'classification') {
@@ -100,12 +122,16 @@ export function createTrainingMethods(context: LabWorkerContext) {
   }
 
   async function loadVersion(modelName: string, versionOrAlias: number | string) {
+    // Inference needs no more than dense training does; reuse that choice (and its probe).
+    await context.ensureBackend('dense-train');
     const reg = await registry();
     const version = await reg.getVersion(modelName, versionOrAlias);
     const key = `${version.model}@${version.version}`;
     let entry = loadedVersions.get(key);
     if (!entry) {
-      entry = tf.loadLayersModel(reg.loadHandler(version.model, version.version)).then((model) => ({ model, version }));
+      entry = tf
+        .loadLayersModel(reg.loadHandler(version.model, version.version))
+        .then((model) => ({ model, version }));
       loadedVersions.set(key, entry);
       entry.catch(() => loadedVersions.delete(key));
     }
@@ -138,7 +164,10 @@ export function createTrainingMethods(context: LabWorkerContext) {
      * @throws EdgeflowError `SPEC_INVALID`, `DATASET_NOT_FOUND`, `BACKEND_UNAVAILABLE`,
      *   `TRAINING_DIVERGED`, `CANCELLED` (the run records the same error).
      */
-    async train(request: WorkerTrainRequest, onProgress?: (progress: TrainRunProgress) => void): Promise<Run> {
+    async train(
+      request: WorkerTrainRequest,
+      onProgress?: (progress: TrainRunProgress) => void,
+    ): Promise<Run> {
       const { runId } = request;
       const controller = new AbortController();
       controllers.set(runId, controller);
@@ -156,14 +185,15 @@ export function createTrainingMethods(context: LabWorkerContext) {
         const dataset = await datasetById(request.datasetId);
         const rows = splitDataset(dataset, { seed: spec.seed, ...split });
         const train = prepareTrainingData(dataset, rows.train);
-        const validation = prepareTrainingData(dataset, rows.validation, train.pipeline);
-        const test = prepareTrainingData(dataset, rows.test, train.pipeline);
+        const validation = prepareTrainingData(dataset, rows.validation, { pipeline: train.pipeline });
+        const test = prepareTrainingData(dataset, rows.test, { pipeline: train.pipeline });
         checkSpecFitsData(spec, {
           task: train.task,
           featureCount: train.featureCount,
           classCount: train.classes?.length ?? 0,
           ...(train.classes ? { classLabels: train.classes } : {}),
         });
+        // After the fit checks, so a spec that cannot fit the data is reported as such, not as a backend problem.
         const runtime = await context.ensureBackend(jobProfileOf(spec));
         const runtimeSummary = { backend: runtime.backend, reason: runtime.reason, adapter: runtime.adapter };
         await reg.createRun({
@@ -180,13 +210,10 @@ export function createTrainingMethods(context: LabWorkerContext) {
         // Stored so another worker (or a later session) can re-evaluate on the same rows.
         await persistDataset(dataset);
 
-        model = buildModel(spec, { featureCount: train.featureCount, classCount: train.classes?.length ?? 0 });
-        const canaryRows = Math.min(CANARY_ROWS, train.rowCount);
-        let parity: ParityResult | null = null;
-        if (runtime.backend !== 'cpu' && canaryRows > 0) {
-          parity = await parityCheck(model, train.features.subarray(0, canaryRows * train.featureCount));
-          await context.ensureBackend(jobProfileOf(spec));
-        }
+        model = buildModel(spec, {
+          featureCount: train.featureCount,
+          classCount: train.classes?.length ?? 0,
+        });
         // History is appended in order; each write waits for the previous one.
         let historyWrites: Promise<unknown> = Promise.resolve();
         const result = await trainModel({
@@ -199,17 +226,31 @@ export function createTrainingMethods(context: LabWorkerContext) {
           signal: controller.signal,
           onProgress: (p) => report({ phase: 'training', ...p, runtime: runtimeSummary }),
           onEpochEnd: (record) => {
-            historyWrites = historyWrites.then(() => reg.updateRun(runId, { appendHistory: [record as never] }));
+            historyWrites = historyWrites.then(() =>
+              reg.updateRun(runId, { appendHistory: [record as never] }),
+            );
           },
         });
         await historyWrites;
         report({ phase: 'evaluating', runtime: runtimeSummary });
+        // Parity on the trained weights: the canary batch on this backend against cpu.
+        const canaryRows = Math.min(CANARY_ROWS, test.rowCount || train.rowCount);
+        const canarySource = test.rowCount > 0 ? test.features : train.features;
+        let parity: ParityResult | null = null;
+        if (runtime.backend !== 'cpu' && canaryRows > 0) {
+          parity = await parityCheck(model, canarySource.subarray(0, canaryRows * train.featureCount));
+        }
         const evaluation = await evaluateOn(model, test);
         const metrics = flattenMetrics(evaluation);
         trained.set(runId, { model, pipeline: train.pipeline, dataset, metrics, report: evaluation });
         const finished = await reg.updateRun(runId, {
           status: 'finished',
-          metrics: { ...metrics, report: evaluation as never, testRows: test.rowCount, trainRows: train.rowCount },
+          metrics: {
+            ...metrics,
+            report: evaluation as never,
+            testRows: test.rowCount,
+            trainRows: train.rowCount,
+          },
           timings: { ...result.timings, samplesPerSecond: result.samplesPerSecond },
           parity: parity as never,
         });
@@ -229,6 +270,22 @@ export function createTrainingMethods(context: LabWorkerContext) {
       }
     },
 
+    /** Frees the trained model kept for run `runId` (after registering it, or to give up on it). */
+    discardRun(runId: string): boolean {
+      const run = trained.get(runId);
+      run?.model.dispose();
+      return trained.delete(runId);
+    },
+
+    /** Frees the registry versions this worker loaded for promote and predict; returns how many. */
+    async unloadModels(): Promise<number> {
+      const entries = [...loadedVersions.values()];
+      loadedVersions.clear();
+      const loaded = await Promise.allSettled(entries);
+      for (const entry of loaded) if (entry.status === 'fulfilled') entry.value.model.dispose();
+      return entries.length;
+    },
+
     /** Stops run `runId` within one batch; a no-op when it is not running here. */
     cancelRun(runId: string): boolean {
       const controller = controllers.get(runId);
@@ -241,7 +298,10 @@ export function createTrainingMethods(context: LabWorkerContext) {
      *
      * @throws EdgeflowError `RUN_NOT_FOUND` when the run's model is not in this worker.
      */
-    async registerRun(runId: string, options: { model: string; description?: string; tags?: string[] }): Promise<ModelVersion> {
+    async registerRun(
+      runId: string,
+      options: { model: string; description?: string; tags?: string[] },
+    ): Promise<ModelVersion> {
       const run = trained.get(runId);
       if (!run) {
         throw new EdgeflowError(
@@ -294,10 +354,11 @@ export function createTrainingMethods(context: LabWorkerContext) {
 
       const scoreVersion = async (v: number): Promise<MetricReport> => {
         const { model, version: stored } = await loadVersion(modelName, v);
-        const data = prepareTrainingData(dataset, rows, stored.pipeline as unknown as FittedPipeline);
+        const data = prepareTrainingData(dataset, rows, {
+          pipeline: stored.pipeline as unknown as FittedPipeline,
+        });
         return evaluateOn(model, data);
       };
-      await context.ensureBackend('dense-infer');
       const candidateMetrics = await scoreVersion(version);
       const baselineMetrics = previous === null ? null : await scoreVersion(previous);
       const gate = evaluateGate(candidateMetrics, baselineMetrics, thresholds);
@@ -311,12 +372,17 @@ export function createTrainingMethods(context: LabWorkerContext) {
     },
 
     /** Applies a stored version's pipeline and model to raw rows. */
-    async predict(modelName: string, versionOrAlias: number | string, rows: Array<Record<string, unknown>>): Promise<Prediction[]> {
+    async predict(
+      modelName: string,
+      versionOrAlias: number | string,
+      rows: Array<Record<string, unknown>>,
+    ): Promise<Prediction[]> {
       const { model, version } = await loadVersion(modelName, versionOrAlias);
-      await context.ensureBackend('dense-infer');
       const pipeline = version.pipeline as unknown as FittedPipeline;
       const features = transformRows(pipeline, rows);
-      const output = tf.tidy(() => model.predict(tf.tensor2d(features, [rows.length, pipeline.featureCount])) as tf.Tensor);
+      const output = tf.tidy(
+        () => model.predict(tf.tensor2d(features, [rows.length, pipeline.featureCount])) as tf.Tensor,
+      );
       const values = (await output.data()) as Float32Array;
       output.dispose();
       const target = pipeline.target;

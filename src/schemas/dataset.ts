@@ -66,7 +66,11 @@ export const datasetSchemaSchema = z
     });
     const targets = schema.columns.filter((c) => c.role === 'target');
     if (schema.target === null && targets.length > 0) {
-      ctx.addIssue({ code: 'custom', path: ['target'], message: 'A column has role "target" but target is null.' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['target'],
+        message: 'A column has role "target" but target is null.',
+      });
     }
     if (schema.target !== null) {
       const name = schema.target.name;
@@ -234,7 +238,10 @@ export const categoricalProfileSchema = z.strictObject({
 });
 
 /** A column's profile. */
-export const columnProfileSchema = z.discriminatedUnion('kind', [numericProfileSchema, categoricalProfileSchema]);
+export const columnProfileSchema = z.discriminatedUnion('kind', [
+  numericProfileSchema,
+  categoricalProfileSchema,
+]);
 
 /** A dataset profile: the reference later windows are compared with for drift. Mergeable (`mergeProfiles`). */
 export const profileSchema = z.strictObject({

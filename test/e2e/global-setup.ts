@@ -23,8 +23,13 @@ export async function setup(project: TestProject): Promise<void> {
     };
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`npm start exited with ${code} before serving:\n${output}`)));
-    setTimeout(() => reject(new Error(`npm start did not print its URL within 240 s:\n${output}`)), 240_000).unref();
+    child.once('exit', (code) =>
+      reject(new Error(`npm start exited with ${code} before serving:\n${output}`)),
+    );
+    setTimeout(
+      () => reject(new Error(`npm start did not print its URL within 240 s:\n${output}`)),
+      240_000,
+    ).unref();
   });
   project.provide('demoUrl', url);
 }

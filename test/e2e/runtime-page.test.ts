@@ -19,7 +19,9 @@ test('npm start serves the lab page cross-origin isolated, and it shows the back
   const backend = page.getByTestId('backend');
   await backend.waitFor({ timeout: 120_000 });
   expect(['webgpu', 'webgl', 'wasm', 'cpu']).toContain(await backend.textContent());
-  await expect(page.getByRole('table', { name: 'Capabilities' }).textContent()).resolves.toContain('dedicated-worker');
+  await expect(page.getByRole('table', { name: 'Capabilities' }).textContent()).resolves.toContain(
+    'dedicated-worker',
+  );
   expect(problems).toEqual([]);
   await page.close();
 });

@@ -25,12 +25,25 @@ function run(id: string, spec: Record<string, unknown>, metrics: Record<string, 
 }
 
 test('flattenJson names nested fields by path', () => {
-  expect(flattenJson({ a: { b: [1, { c: 'x' }] }, d: null, e: [] })).toEqual({ 'a.b.0': 1, 'a.b.1.c': 'x', d: null, e: '[]' });
+  expect(flattenJson({ a: { b: [1, { c: 'x' }] }, d: null, e: [] })).toEqual({
+    'a.b.0': 1,
+    'a.b.1.c': 'x',
+    d: null,
+    e: '[]',
+  });
 });
 
 test('compareRuns aligns metrics (null where absent) and keeps only differing parameters', () => {
-  const a = run('a', { architecture: { kind: 'mlp', hidden: [16] }, learningRate: 0.01, epochs: 5 }, { accuracy: 0.9, report: { x: 1 } });
-  const b = run('b', { architecture: { kind: 'mlp', hidden: [32] }, learningRate: 0.01, epochs: 5 }, { accuracy: 0.8, f1_macro: 0.7 });
+  const a = run(
+    'a',
+    { architecture: { kind: 'mlp', hidden: [16] }, learningRate: 0.01, epochs: 5 },
+    { accuracy: 0.9, report: { x: 1 } },
+  );
+  const b = run(
+    'b',
+    { architecture: { kind: 'mlp', hidden: [32] }, learningRate: 0.01, epochs: 5 },
+    { accuracy: 0.8, f1_macro: 0.7 },
+  );
   const comparison = compareRuns([a, b]);
   expect(comparison.runIds).toEqual(['a', 'b']);
   expect(comparison.metrics).toEqual({ accuracy: [0.9, 0.8], f1_macro: [null, 0.7] });
@@ -40,7 +53,9 @@ test('compareRuns aligns metrics (null where absent) and keeps only differing pa
 test('runsToCsv writes RFC 4180 rows with spec and metric columns, quoting where needed', () => {
   const csv = runsToCsv([run('a', { name: 'x, "y"', epochs: 3 }, { accuracy: 0.5 })]);
   const [header, row] = csv.split('\r\n');
-  expect(header).toBe('id,status,backend,seed,datasetFingerprint,createdAt,updatedAt,spec.epochs,spec.name,metric.accuracy');
+  expect(header).toBe(
+    'id,status,backend,seed,datasetFingerprint,createdAt,updatedAt,spec.epochs,spec.name,metric.accuracy',
+  );
   expect(row).toBe('a,finished,cpu,1,abc,1,2,3,"x, ""y""",0.5');
   expect(csv.endsWith('\r\n')).toBe(true);
 });

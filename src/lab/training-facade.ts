@@ -1,0 +1,115 @@
+import * as Comlink from 'comlink';
+import { EdgeflowError } from '../errors.ts';
+import type { Registry } from '../registry/registry.ts';
+import { compareRuns, runsToCsv } from './run-comparison.ts';
+import type { LabRuns, LabTraining, TrainHandle } from './training-types.ts';
+import type { WorkerPool } from './worker-pool.ts';
+
+/** Where the lab's datasets live: which worker loaded each id (ids that were released are absent). */
+export interface DatasetLocator {
+  workerOf(datasetId: string): number | undefined;
+}
+
+function newRunId(): string {
+  return crypto.randomUUID();
+}
+
+/**
+ * The main-thread side of training, tracking, registering, promoting and predicting. Heavy work
+ * runs in the workers; the main thread keeps only run → worker routing.
+ */
+export function createTrainingFacade(
+  pool: WorkerPool,
+  registry: () => Promise<Registry>,
+  datasets: DatasetLocator,
+): LabTraining {
+  const runWorkers = new Map<string, number>();
+
+  const runs: LabRuns = {
+    list: async (query = {}) => (await registry()).listRuns(query),
+    get: async (runId) => (await registry()).getRun(runId),
+    compare: async (runIds) => {
+      const reg = await registry();
+      return compareRuns(await Promise.all(runIds.map((id) => reg.getRun(id))));
+    },
+    exportJson: async (runIds) => {
+      const reg = await registry();
+      return JSON.stringify(await Promise.all(runIds.map((id) => reg.getRun(id))), null, 2);
+    },
+    exportCsv: async (runIds) => {
+      const reg = await registry();
+      return runsToCsv(await Promise.all(runIds.map((id) => reg.getRun(id))));
+    },
+  };
+
+  return {
+    train(datasetId, spec, options = {}): TrainHandle {
+      const runId = newRunId();
+      const home = datasets.workerOf(datasetId);
+      let done: TrainHandle['done'];
+      if (home === undefined) {
+        done = Promise.reject(
+          new EdgeflowError(
+            'DATASET_NOT_FOUND',
+            `Dataset "${datasetId}" is not loaded in this lab (it was released, or loaded in another session). Load it with lab.loadDataset() first.`,
+            { details: { datasetId } },
+          ),
+        );
+      } else {
+        // The worker that holds the data is preferred; a busy one hands the job to an idle worker,
+        // which reads the dataset from IndexedDB.
+        const worker = options.worker ?? (pool.load(home) === 0 ? home : pool.leastBusy());
+        runWorkers.set(runId, worker);
+        const onProgress = options.onProgress ? Comlink.proxy(options.onProgress) : undefined;
+        done = pool.call(worker, (w) =>
+          w.train(
+            {
+              runId,
+              datasetId,
+              spec,
+              ...(options.split ? { split: options.split } : {}),
+              ...(options.tags ? { tags: options.tags } : {}),
+            },
+            onProgress,
+          ),
+        );
+      }
+      return {
+        runId,
+        done,
+        cancel() {
+          const worker = runWorkers.get(runId);
+          if (worker !== undefined) void pool.call(worker, (w) => w.cancelRun(runId)).catch(() => undefined);
+        },
+      };
+    },
+    runs,
+    async register(runId, options) {
+      const worker = runWorkers.get(runId);
+      if (worker === undefined) {
+        throw new EdgeflowError(
+          'RUN_NOT_FOUND',
+          `Run ${runId} was not trained by this lab, so its weights are not in a worker. Train it again with lab.train(), then register.`,
+          { details: { runId } },
+        );
+      }
+      return pool.call(worker, (w) => w.registerRun(runId, options));
+    },
+    async discardRun(runId) {
+      const worker = runWorkers.get(runId);
+      if (worker === undefined) return false;
+      runWorkers.delete(runId);
+      return pool.call(worker, (w) => w.discardRun(runId));
+    },
+    async unloadModels() {
+      const counts = await Promise.all(
+        Array.from({ length: pool.size }, (_, i) => pool.call(i, (w) => w.unloadModels())),
+      );
+      return counts.reduce((a, b) => a + b, 0);
+    },
+    promote: (model, version, options) =>
+      pool.call(pool.leastBusy(), (w) => w.promote(model, version, options)),
+    predict: (model, versionOrAlias, rows) =>
+      pool.call(pool.leastBusy(), (w) => w.predict(model, versionOrAlias, rows)),
+  };
+}
