@@ -12,7 +12,13 @@ export default defineBench({
     try {
       const chosen = await lab.runtime({ reprobe: true });
       ctx.log(`auto chose ${chosen.backend}: ${chosen.reason}`);
-      const shape = { inputs: 784, hidden: [256, 256], classes: 10, batchSize: 256, steps: ctx.quick ? 2 : 5 };
+      const shape = {
+        inputs: 784,
+        hidden: [256, 256],
+        classes: 10,
+        batchSize: 256,
+        steps: ctx.quick ? 2 : 5,
+      };
       const figures = await lab.measureBackends(shape);
       const measured = figures.filter((f) => f.samplesPerSecond !== null);
       const best = measured.reduce((a, b) => ((b.samplesPerSecond ?? 0) > (a.samplesPerSecond ?? 0) ? b : a));
@@ -27,10 +33,18 @@ export default defineBench({
           fastest: best.backend,
           adapter: chosen.adapter,
           perBackend: Object.fromEntries(
-            figures.map((f) => [f.backend, f.samplesPerSecond === null ? `skipped: ${f.skipped}` : Math.round(f.samplesPerSecond)]),
+            figures.map((f) => [
+              f.backend,
+              f.samplesPerSecond === null ? `skipped: ${f.skipped}` : Math.round(f.samplesPerSecond),
+            ]),
           ),
-          warmupMs: Object.fromEntries(figures.map((f) => [f.backend, f.warmupMs === null ? null : Math.round(f.warmupMs)])),
-          probe: chosen.probe?.map((p) => ({ backend: p.backend, samplesPerSecond: p.samplesPerSecond && Math.round(p.samplesPerSecond) })),
+          warmupMs: Object.fromEntries(
+            figures.map((f) => [f.backend, f.warmupMs === null ? null : Math.round(f.warmupMs)]),
+          ),
+          probe: chosen.probe?.map((p) => ({
+            backend: p.backend,
+            samplesPerSecond: p.samplesPerSecond && Math.round(p.samplesPerSecond),
+          })),
         },
       };
     } finally {

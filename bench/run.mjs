@@ -25,7 +25,7 @@ const server = await createServer({
   configFile: fileURLToPath(new URL('../vite.config.ts', import.meta.url)),
   root,
   server: { port: 0, host: '127.0.0.1' },
-  logLevel: 'warn',
+  logLevel: process.env.BENCH_VITE_LOG ?? 'warn',
 });
 await server.listen();
 const address = server.httpServer?.address();
@@ -56,7 +56,9 @@ async function browserEnv(p) {
       userAgent: navigator.userAgent,
       cores: navigator.hardwareConcurrency,
       crossOriginIsolated,
-      gpu: adapter ? `${adapter.info.vendor} ${adapter.info.architecture} ${adapter.info.description}`.trim() : null,
+      gpu: adapter
+        ? `${adapter.info.vendor} ${adapter.info.architecture} ${adapter.info.description}`.trim()
+        : null,
     };
   });
 }
@@ -79,8 +81,18 @@ for (const name of names) {
       measurements = Array.isArray(result) ? result : [result];
       env = { where: 'node', node: process.version, platform: `${process.platform}-${process.arch}` };
     } else {
-      const p = await openPage();
-      measurements = await p.evaluate(([n, q]) => window.edgeflowRunBench(n, q), [name, quick]);
+      let p = await openPage();
+      try {
+        measurements = await p.evaluate(([n, q]) => window.edgeflowRunBench(n, q), [name, quick]);
+      } catch (error) {
+        // Vite may discover a dependency late, re-optimise and reload the page: start over once.
+        if (!/context was destroyed|not a function/.test(String(error?.message ?? error))) throw error;
+        process.stderr.write('  the page reloaded (Vite re-optimised dependencies); running again\n');
+        await page.goto(`${origin}/bench/index.html`);
+        await page.waitForFunction(() => window.edgeflowBenchReady === true, null, { timeout: 120_000 });
+        p = page;
+        measurements = await p.evaluate(([n, q]) => window.edgeflowRunBench(n, q), [name, quick]);
+      }
       env = await browserEnv(p);
     }
     for (const m of measurements) {
@@ -106,7 +118,10 @@ for (const name of names) {
 
 if (rows.length) {
   const header = ['bench', 'unit', 'value', 'baseline', 'ratio'];
-  const table = [header, ...rows.map((r) => [r.bench, r.unit, String(r.value), String(r.baseline), String(r.ratio)])];
+  const table = [
+    header,
+    ...rows.map((r) => [r.bench, r.unit, String(r.value), String(r.baseline), String(r.ratio)]),
+  ];
   const widths = header.map((_, i) => Math.max(...table.map((row) => row[i].length)));
   console.log('');
   for (const row of table) console.log(row.map((cell, i) => cell.padEnd(widths[i])).join('  '));

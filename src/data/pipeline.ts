@@ -130,7 +130,14 @@ export function fitPipeline(
 function appliesTo(step: PipelineStep, column: ColumnSchema): boolean {
   if (step.columns) return step.columns.includes(column.name);
   if (step.types) return step.types.includes(column.type);
-  if (step.step === 'impute') return true;
+  if (step.step === 'impute') {
+    // Without a selector, an imputer goes where its strategy makes sense: mean and median (and a
+    // numeric constant) to numbers, a text constant to categories, most frequent to every column.
+    const categorical = column.type === 'categorical';
+    if (step.strategy === 'most_frequent') return true;
+    if (step.strategy === 'constant') return typeof step.value === 'string' ? categorical : !categorical;
+    return !categorical;
+  }
   if (step.step === 'onehot' || step.step === 'ordinal') return column.type === 'categorical';
   return column.type === 'numeric' || column.type === 'integer';
 }

@@ -90,8 +90,21 @@ export function createTrainingMethods(context: LabWorkerContext) {
     return context.datasets.put(datasetFromRecord(record, await reg.readDatasetChunks(id)));
   }
 
+  // Datasets this worker already stored (or found stored): copying the table into chunks again
+  // only to have the registry deduplicate them is wasted work on every run.
+  const persisted = new Set<string>();
   async function persistDataset(dataset: LoadedDataset): Promise<void> {
+    if (persisted.has(dataset.fingerprint)) return;
     const reg = await registry();
+    if (
+      await reg.getDataset(dataset.fingerprint).then(
+        () => true,
+        () => false,
+      )
+    ) {
+      persisted.add(dataset.fingerprint);
+      return;
+    }
     await reg.putDataset({
       fingerprint: dataset.fingerprint,
       name: dataset.name,
@@ -100,6 +113,33 @@ export function createTrainingMethods(context: LabWorkerContext) {
       rowCount: dataset.table.rowCount,
       chunks: datasetToChunks(dataset),
     });
+    persisted.add(dataset.fingerprint);
+  }
+
+  // Candidates trained side by side on the same dataset, seed and split get identical prepared
+  // arrays (the pipeline is fitted on the same training rows), so the last few are kept.
+  const preparedCache = new Map<
+    string,
+    { train: PreparedData; validation: PreparedData; test: PreparedData }
+  >();
+  const PREPARED_CACHE_SIZE = 2;
+  function prepareSplits(dataset: LoadedDataset, seed: number, split: { validation: number; test: number }) {
+    const key = `${dataset.fingerprint}|${seed}|${split.validation}|${split.test}`;
+    const known = preparedCache.get(key);
+    if (known) return known;
+    const rows = splitDataset(dataset, { seed, ...split });
+    const train = prepareTrainingData(dataset, rows.train);
+    const prepared = {
+      train,
+      validation: prepareTrainingData(dataset, rows.validation, { pipeline: train.pipeline }),
+      test: prepareTrainingData(dataset, rows.test, { pipeline: train.pipeline }),
+    };
+    preparedCache.set(key, prepared);
+    for (const old of preparedCache.keys()) {
+      if (preparedCache.size <= PREPARED_CACHE_SIZE) break;
+      preparedCache.delete(old);
+    }
+    return prepared;
   }
 
   async function evaluateOn(model: tf.LayersModel, data: PreparedData): Promise<MetricReport> {
@@ -180,13 +220,18 @@ export function createTrainingMethods(context: LabWorkerContext) {
       let runCreated = false;
       try {
         report({ phase: 'preparing' });
+        const startedAt = performance.now();
+        const phase: Record<string, number> = {};
+        let mark = startedAt;
+        const lap = (name: string): void => {
+          const now = performance.now();
+          phase[name] = now - mark;
+          mark = now;
+        };
         const spec = parseModelSpec(request.spec);
         const split = { ...DEFAULT_SPLIT, ...request.split };
         const dataset = await datasetById(request.datasetId);
-        const rows = splitDataset(dataset, { seed: spec.seed, ...split });
-        const train = prepareTrainingData(dataset, rows.train);
-        const validation = prepareTrainingData(dataset, rows.validation, { pipeline: train.pipeline });
-        const test = prepareTrainingData(dataset, rows.test, { pipeline: train.pipeline });
+        const { train, validation, test } = prepareSplits(dataset, spec.seed, split);
         checkSpecFitsData(spec, {
           task: train.task,
           featureCount: train.featureCount,
@@ -196,6 +241,7 @@ export function createTrainingMethods(context: LabWorkerContext) {
         // After the fit checks, so a spec that cannot fit the data is reported as such, not as a backend problem.
         const runtime = await context.ensureBackend(jobProfileOf(spec));
         const runtimeSummary = { backend: runtime.backend, reason: runtime.reason, adapter: runtime.adapter };
+        lap('prepareMs');
         await reg.createRun({
           id: runId,
           spec: { ...spec, split } as never,
@@ -209,6 +255,7 @@ export function createTrainingMethods(context: LabWorkerContext) {
         runCreated = true;
         // Stored so another worker (or a later session) can re-evaluate on the same rows.
         await persistDataset(dataset);
+        lap('trackingMs');
 
         model = buildModel(spec, {
           featureCount: train.featureCount,
@@ -216,6 +263,7 @@ export function createTrainingMethods(context: LabWorkerContext) {
         });
         // History is appended in order; each write waits for the previous one.
         let historyWrites: Promise<unknown> = Promise.resolve();
+        lap('buildMs');
         const result = await trainModel({
           model,
           spec,
@@ -232,6 +280,7 @@ export function createTrainingMethods(context: LabWorkerContext) {
           },
         });
         await historyWrites;
+        lap('fitMs');
         report({ phase: 'evaluating', runtime: runtimeSummary });
         // Parity on the trained weights: the canary batch on this backend against cpu.
         const canaryRows = Math.min(CANARY_ROWS, test.rowCount || train.rowCount);
@@ -240,6 +289,7 @@ export function createTrainingMethods(context: LabWorkerContext) {
         if (runtime.backend !== 'cpu' && canaryRows > 0) {
           parity = await parityCheck(model, canarySource.subarray(0, canaryRows * train.featureCount));
         }
+        lap('parityMs');
         const evaluation = await evaluateOn(model, test);
         const metrics = flattenMetrics(evaluation);
         trained.set(runId, { model, pipeline: train.pipeline, dataset, metrics, report: evaluation });
@@ -251,7 +301,13 @@ export function createTrainingMethods(context: LabWorkerContext) {
             testRows: test.rowCount,
             trainRows: train.rowCount,
           },
-          timings: { ...result.timings, samplesPerSecond: result.samplesPerSecond },
+          timings: {
+            ...result.timings,
+            ...phase,
+            evaluateMs: performance.now() - mark,
+            runMs: performance.now() - startedAt,
+            samplesPerSecond: result.samplesPerSecond,
+          },
           parity: parity as never,
         });
         report({ phase: 'done', runtime: runtimeSummary });

@@ -35,21 +35,38 @@ describe('bad input is refused with a code that names the line and column', () =
 
   test('duplicate and empty header names name the columns', async () => {
     const duplicate = await failure(() => ingestDataset(fixtureFile('duplicate-header.csv')), 'PARSE_ERROR');
-    expect(duplicate.details).toMatchObject({ line: 1, column: 3, firstColumn: 1, name: 'a', problem: 'duplicate_header' });
+    expect(duplicate.details).toMatchObject({
+      line: 1,
+      column: 3,
+      firstColumn: 1,
+      name: 'a',
+      problem: 'duplicate_header',
+    });
     const empty = await failure(() => ingestDataset(fixtureFile('empty-header.csv')), 'PARSE_ERROR');
     expect(empty.details).toMatchObject({ line: 1, column: 2, problem: 'empty_header' });
   });
 
   test("a non-numeric value in a numeric column under rowPolicy 'error' names line, column and value", async () => {
-    const error = await failure(() => ingestDataset(fixtureFile('non-numeric.csv'), { target: 'label' }), 'DATA_QUALITY');
-    expect(error.details).toMatchObject({ line: 27, column: 'weight', value: 'heavy', problem: 'type_mismatch' });
+    const error = await failure(
+      () => ingestDataset(fixtureFile('non-numeric.csv'), { target: 'label' }),
+      'DATA_QUALITY',
+    );
+    expect(error.details).toMatchObject({
+      line: 27,
+      column: 'weight',
+      value: 'heavy',
+      problem: 'type_mismatch',
+    });
     expect(error.message).toMatch(/Line 27, column "weight": "heavy" is not a number/);
   });
 
   test('an empty file and a header-only file are empty datasets', async () => {
     await failure(() => ingestDataset(fixtureFile('empty.csv')), 'EMPTY_DATASET');
     await failure(() => ingestDataset('   \n\n'), 'EMPTY_DATASET');
-    await failure(() => ingestDataset(fixtureFile('header-only.csv'), { target: 'species' }), 'EMPTY_DATASET');
+    await failure(
+      () => ingestDataset(fixtureFile('header-only.csv'), { target: 'species' }),
+      'EMPTY_DATASET',
+    );
   });
 
   test('a target column that does not exist suggests the closest names', async () => {
@@ -70,8 +87,13 @@ describe('bad input is refused with a code that names the line and column', () =
   });
 
   test('binary garbage (a zip/xlsx header, invalid UTF-8) is not read as text', async () => {
-    const zip = new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00, 0x08, 0x00, 0x00, 0x00, 0x21, 0x00]);
-    const error = await failure(() => ingestDataset(new Blob([zip, new Uint8Array(200).fill(0xff)])), 'PARSE_ERROR');
+    const zip = new Uint8Array([
+      0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00, 0x08, 0x00, 0x00, 0x00, 0x21, 0x00,
+    ]);
+    const error = await failure(
+      () => ingestDataset(new Blob([zip, new Uint8Array(200).fill(0xff)])),
+      'PARSE_ERROR',
+    );
     expect(error.details).toMatchObject({ problem: 'binary', line: 1 });
     const invalidUtf8 = new Uint8Array(300).map((_, i) => (i % 3 === 0 ? 0x61 : 0xc3 + (i % 2) * 0x3c));
     await failure(() => ingestDataset(new Blob([invalidUtf8])), 'PARSE_ERROR');
@@ -94,7 +116,10 @@ describe('bad input is refused with a code that names the line and column', () =
   test('JSON that is not an array of objects names the line', async () => {
     const error = await failure(() => ingestDataset('[{"a": 1},\n 2]', { format: 'json' }), 'PARSE_ERROR');
     expect(error.details).toMatchObject({ line: 2 });
-    const broken = await failure(() => ingestDataset('{"a": 1}\n{"a": }\n', { format: 'ndjson' }), 'PARSE_ERROR');
+    const broken = await failure(
+      () => ingestDataset('{"a": 1}\n{"a": }\n', { format: 'ndjson' }),
+      'PARSE_ERROR',
+    );
     expect(broken.details).toMatchObject({ line: 2, problem: 'invalid_json' });
   });
 

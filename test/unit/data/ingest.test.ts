@@ -5,7 +5,8 @@ import { cellValue, getColumn, tableRows } from '../../../src/data/table.ts';
 import type { IngestProgress } from '../../../src/data/types.ts';
 import { isEdgeflowError } from '../../../src/errors.ts';
 
-const CSV = 'x,y,color,flag,when,label\n1.5,2,red,true,2024-01-02,a\n2.5,,blue,false,2024-02-03,b\n3.5,4,red,yes,,a\n';
+const CSV =
+  'x,y,color,flag,when,label\n1.5,2,red,true,2024-01-02,a\n2.5,,blue,false,2024-02-03,b\n3.5,4,red,yes,,a\n';
 
 /** A ReadableStream of `text` in pieces of `size` bytes. */
 function streamOf(text: string, size: number): ReadableStream<Uint8Array> {
@@ -76,7 +77,15 @@ describe('ingest: sources and formats', () => {
     ]);
     for (const ds of loaded) expect(tableRows(ds.table, [0, 1, 2])).toEqual(expected);
     expect(new Set(loaded.map((ds) => ds.fingerprint)).size).toBe(1);
-    expect(loaded.map((ds) => ds.source.format)).toEqual(['csv', 'csv', 'csv', 'csv', 'json', 'ndjson', 'rows']);
+    expect(loaded.map((ds) => ds.source.format)).toEqual([
+      'csv',
+      'csv',
+      'csv',
+      'csv',
+      'json',
+      'ndjson',
+      'rows',
+    ]);
   });
 
   test('a URL is fetched (a data: URL here) and TSV is read by name or format', async () => {
@@ -102,14 +111,20 @@ describe('ingest: sources and formats', () => {
   test('progress reports bytes and rows, at most once per interval, then done', async () => {
     const { csv } = generateSampleCsv('classification', { rows: 3000, seed: 1 });
     const events: IngestProgress[] = [];
-    await ingestDataset(streamOf(csv, 512), { target: 'species', onProgress: (p) => events.push(p), progressIntervalMs: 0 });
+    await ingestDataset(streamOf(csv, 512), {
+      target: 'species',
+      onProgress: (p) => events.push(p),
+      progressIntervalMs: 0,
+    });
     expect(events.length).toBeGreaterThan(3);
     const done = events.at(-1) as IngestProgress;
     expect(done.phase).toBe('done');
     expect(done.rowsRead).toBe(3000);
     expect(done.bytesRead).toBe(new TextEncoder().encode(csv).length);
     for (let i = 1; i < events.length; i++) {
-      expect((events[i] as IngestProgress).bytesRead).toBeGreaterThanOrEqual((events[i - 1] as IngestProgress).bytesRead);
+      expect((events[i] as IngestProgress).bytesRead).toBeGreaterThanOrEqual(
+        (events[i - 1] as IngestProgress).bytesRead,
+      );
     }
     const throttled: IngestProgress[] = [];
     await ingestDataset(streamOf(csv, 512), { target: 'species', onProgress: (p) => throttled.push(p) });
