@@ -46,3 +46,19 @@ export function errorText(error: unknown): string {
   }
   return String(error);
 }
+
+/**
+ * A table cell for display: numbers read as float32 lose their decimal form (48.8 → 48.79999923…),
+ * so they are shown with float32's seven significant digits.
+ */
+export function formatCell(value: unknown): string {
+  if (typeof value === 'number')
+    return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(7)));
+  if (value instanceof Date) return value.toISOString();
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/** An axis tick: up to six significant digits, no thousands separators (years read as 2008). */
+export function formatTick(value: number): string {
+  return String(Number(value.toPrecision(6)));
+}

@@ -1,6 +1,6 @@
 import type { ColumnProfile } from 'edgeflow/data';
 import uPlot from 'uplot';
-import { formatNumber } from '../format.ts';
+import { formatNumber, formatTick } from '../format.ts';
 import { UplotChart } from './uplot-chart.tsx';
 
 const bars = uPlot.paths.bars?.({ size: [0.8, 48] });
@@ -43,7 +43,7 @@ export function FeatureHistogram({ column }: { column: ColumnProfile }) {
             legend: { show: false },
             cursor: { show: false },
             scales: { x: { time: false }, y: { range: fromZero } },
-            axes: [{ size: 28 }, { show: false }],
+            axes: [{ size: 28, values: (_u, splits) => splits.map(formatTick) }, { show: false }],
             series: [
               {},
               {

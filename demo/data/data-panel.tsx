@@ -2,7 +2,7 @@ import type { Lab } from 'edgeflow';
 import type { IngestProgress, RowPolicy, SchemaInput, Task } from 'edgeflow/data';
 import { useEffect, useState } from 'preact/hooks';
 import { FeatureHistogram } from '../charts/feature-histogram.tsx';
-import { errorText, formatBytes, formatDuration } from '../format.ts';
+import { errorText, formatBytes, formatCell, formatDuration } from '../format.ts';
 import { datasetSource, datasetState } from '../lab-state.ts';
 import { QualityReportView } from './quality-report.tsx';
 import { SAMPLE_ROWS, SAMPLES, type SampleChoice, sampleFile } from './sample-files.ts';
@@ -239,7 +239,7 @@ export function DataPanel({ lab }: { lab: Lab }) {
                             {row[c] === null || row[c] === undefined ? (
                               <span class="muted">–</span>
                             ) : (
-                              String(row[c])
+                              formatCell(row[c])
                             )}
                           </td>
                         ))}

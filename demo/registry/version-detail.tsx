@@ -59,17 +59,37 @@ export function VersionDetail({ version, lineage }: { version: ModelVersion; lin
       {metrics.length === 0 ? (
         <p class="muted">none stored</p>
       ) : (
-        <table aria-label={`Metrics of v${version.version}`} class="compact">
-          <tbody>
-            {metrics.map(([name, value]) => (
-              <tr key={name}>
-                <th scope="row">{name}</th>
-                <td class="num">{formatNumber(value)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <>
+          <MetricTable
+            label={`Metrics of v${version.version}`}
+            rows={metrics.filter(([name]) => !name.includes(':'))}
+          />
+          {metrics.some(([name]) => name.includes(':')) && (
+            <details>
+              <summary>Per-class metrics</summary>
+              <MetricTable
+                label={`Per-class metrics of v${version.version}`}
+                rows={metrics.filter(([name]) => name.includes(':'))}
+              />
+            </details>
+          )}
+        </>
       )}
     </div>
+  );
+}
+
+function MetricTable({ label, rows }: { label: string; rows: Array<[string, number]> }) {
+  return (
+    <table aria-label={label} class="compact">
+      <tbody>
+        {rows.map(([name, value]) => (
+          <tr key={name}>
+            <th scope="row">{name}</th>
+            <td class="num">{formatNumber(value)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }

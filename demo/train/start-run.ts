@@ -84,3 +84,11 @@ export function startRun(lab: Lab, dataset: DatasetSummary, candidate: Candidate
     .finally(() => refreshStoredRuns(lab).catch(() => undefined));
   return run;
 }
+
+/**
+ * Trains every candidate at once; the lab spreads them over its workers (a worker that does not
+ * hold the dataset reads it from the registry, where the lab stores it first).
+ */
+export function startRuns(lab: Lab, dataset: DatasetSummary, candidates: readonly Candidate[]): void {
+  for (const candidate of candidates) startRun(lab, dataset, candidate);
+}

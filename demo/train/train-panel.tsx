@@ -5,7 +5,7 @@ import { candidatesState, liveRunsState } from '../lab-state.ts';
 import { CandidateEditor, candidateProblems } from './candidate-editor.tsx';
 import { type Candidate, PRESET_LABELS, type PresetId, presetForm, presetsFor } from './presets.ts';
 import { RunCard } from './run-card.tsx';
-import { startRun } from './start-run.ts';
+import { startRuns } from './start-run.ts';
 
 const MAX_CANDIDATES = 4;
 
@@ -51,7 +51,7 @@ export function TrainPanel({ lab, dataset }: { lab: Lab; dataset: DatasetSummary
     candidatesState.value = [...candidates, candidate];
   };
   const trainAll = (): void => {
-    for (const candidate of candidates) startRun(lab, dataset, candidate);
+    startRuns(lab, dataset, candidates);
   };
   return (
     <>

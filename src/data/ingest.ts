@@ -85,11 +85,15 @@ export async function ingestDataset(source: DataSource, options: IngestOptions =
   progress.phase('analyzing', bytesRead, builder.rowsRead);
 
   const built = builder.finish();
+  const read = performance.now();
   const schema = finalizeSchema(built);
   const classCounts = countClasses(built, schema);
   const quality = buildQualityReport(built, schema, rowPolicy, classCounts);
+  const checked = performance.now();
   const profile = profileTable(built.table, schema, { topK: options.topK ?? DEFAULT_TOP_K });
+  const profiled = performance.now();
   const fingerprint = await fingerprintDataset(schema, built.table);
+  const fingerprinted = performance.now();
   if (signal?.aborted) throw cancelled();
   progress.phase('done', bytesRead, builder.rowsRead);
   return {
@@ -108,6 +112,12 @@ export async function ingestDataset(source: DataSource, options: IngestOptions =
       bytes: Math.round(bytesRead),
     },
     loadMs: performance.now() - started,
+    timings: {
+      readMs: read - started,
+      qualityMs: checked - read,
+      profileMs: profiled - checked,
+      fingerprintMs: fingerprinted - profiled,
+    },
   };
 }
 

@@ -15,6 +15,8 @@ export interface Rng {
    * additions, so identical everywhere; tails stop at ±6).
    */
   normal(): number;
+  /** Shuffles in place (Fisher–Yates, `nextInt(i + 1)` for i from the end): `shuffleInPlace` runs this. */
+  shuffle<T extends { length: number; [i: number]: number }>(values: T): T;
 }
 
 /**
@@ -66,16 +68,33 @@ export function createRng(seed: number): Rng {
       for (let i = 0; i < 12; i++) sum += nextUint32() / 4294967296;
       return sum - 6;
     },
+    shuffle<T extends { length: number; [i: number]: number }>(values: T): T {
+      // The same draws as nextInt(i + 1) per step, with the generator inlined: splits of millions
+      // of rows shuffle several times faster than through the method calls.
+      for (let i = values.length - 1; i > 0; i--) {
+        const bound = i + 1;
+        const limit = 4294967296 - (4294967296 % bound);
+        let x: number;
+        do {
+          const t = (((a + b) | 0) + d) | 0;
+          d = (d + 1) | 0;
+          a = b ^ (b >>> 9);
+          b = (c + (c << 3)) | 0;
+          c = (c << 21) | (c >>> 11);
+          c = (c + t) | 0;
+          x = t >>> 0;
+        } while (x >= limit);
+        const j = x % bound;
+        const tmp = values[i] as number;
+        values[i] = values[j] as number;
+        values[j] = tmp;
+      }
+      return values;
+    },
   };
 }
 
 /** Shuffles `values` in place (Fisher–Yates) with `rng`; returns it. */
 export function shuffleInPlace<T extends { length: number; [i: number]: number }>(values: T, rng: Rng): T {
-  for (let i = values.length - 1; i > 0; i--) {
-    const j = rng.nextInt(i + 1);
-    const tmp = values[i] as number;
-    values[i] = values[j] as number;
-    values[j] = tmp;
-  }
-  return values;
+  return rng.shuffle(values);
 }

@@ -92,6 +92,10 @@ const PREVIEW_ROWS = 100;
 const MAX_TARGET_CLASSES = 1000;
 /** Marks a dictionary key that reads as missing (empty, NA…), so repeated missing values skip the slow path. */
 const MISSING_CODE = -1;
+/** Spellings per categorical column compared directly before the dictionary Map. */
+const CACHE_SIZE = 12;
+/** Map hits after the cache filled up before a column stops using the cache (many categories). */
+const CACHE_GIVE_UP = 20_000;
 
 /**
  * Builds a columnar table from records as they stream in: samples the first rows to infer the
@@ -126,6 +130,10 @@ export class TableBuilder implements RowSink {
   #masks: (Uint8Array | null)[] = [];
   #dictMaps: (Map<string, number> | null)[] = [];
   #dictValues: (string[] | null)[] = [];
+  /** Per categorical column: up to CACHE_SIZE raw spellings and their codes, checked before the Map. */
+  #cacheKeys: (string[] | null)[] = [];
+  #cacheCodes: (Int32Array | null)[] = [];
+  #cacheMisses: number[] = [];
   #allowed: (Set<string> | null)[] = [];
   #problems: ColumnProblems[] = [];
   #targetIndex = -1;
@@ -334,6 +342,9 @@ export class TableBuilder implements RowSink {
       this.#masks.push(null);
       this.#dictMaps.push(null);
       this.#dictValues.push(null);
+      this.#cacheKeys.push(null);
+      this.#cacheCodes.push(null);
+      this.#cacheMisses.push(0);
       this.#allowed.push(column.categories ? new Set(column.categories) : null);
       this.#problems.push({
         typeMismatches: 0,
@@ -374,6 +385,8 @@ export class TableBuilder implements RowSink {
           this.#codes[j] = new Int32Array(capacity);
           this.#dictMaps[j] = new Map();
           this.#dictValues[j] = [];
+          this.#cacheKeys[j] = [];
+          this.#cacheCodes[j] = new Int32Array(CACHE_SIZE);
           break;
         case 'text':
           this.#kinds[j] = K_SKIP;
@@ -412,6 +425,8 @@ export class TableBuilder implements RowSink {
     const floats = this.#floats;
     const codes = this.#codes;
     const maps = this.#dictMaps;
+    const cacheKeys = this.#cacheKeys;
+    const cacheCodes = this.#cacheCodes;
     const count = kinds.length;
     for (let j = 0; j < count; j++) {
       const kind = kinds[j];
@@ -425,8 +440,25 @@ export class TableBuilder implements RowSink {
         }
       } else if (kind === K_CAT) {
         const s = row[j] as string;
-        const code = (maps[j] as Map<string, number>).get(s);
-        if (code !== undefined && code >= 0) (codes[j] as Int32Array)[r] = code;
+        // A few frequent spellings are compared directly (cheaper than hashing a fresh string).
+        const keys = cacheKeys[j];
+        let code = -2;
+        if (keys !== null && keys !== undefined) {
+          for (let k = 0; k < keys.length; k++) {
+            if (keys[k] === s) {
+              code = (cacheCodes[j] as Int32Array)[k] as number;
+              break;
+            }
+          }
+        }
+        if (code < 0) {
+          const known = (maps[j] as Map<string, number>).get(s);
+          if (known !== undefined && known >= 0) {
+            code = known;
+            this.#cacheMiss(j, s, known);
+          }
+        }
+        if (code >= 0) (codes[j] as Int32Array)[r] = code;
         else this.#writeValue(j, r, s, line);
       } else if (kind !== K_SKIP) {
         this.#writeValue(j, r, row[j], line);
@@ -443,6 +475,20 @@ export class TableBuilder implements RowSink {
     if (this.#textColumns.length > 0) this.#countTextMissing(row, null);
     if (r < PREVIEW_ROWS) this.#preview.push(rowObject(this.#names as string[], row));
     this.#rowCount = r + 1;
+  }
+
+  /** A category found in the Map but not in the small cache: cache it, or give up on a column with many. */
+  #cacheMiss(j: number, key: string, code: number): void {
+    const keys = this.#cacheKeys[j];
+    if (!keys) return;
+    if (keys.length < CACHE_SIZE) {
+      (this.#cacheCodes[j] as Int32Array)[keys.length] = code;
+      keys.push(key);
+      return;
+    }
+    const misses = (this.#cacheMisses[j] ?? 0) + 1;
+    this.#cacheMisses[j] = misses;
+    if (misses > CACHE_GIVE_UP) this.#cacheKeys[j] = null;
   }
 
   /** A parsed number within float32, the declared range and (for integers) whole. */
@@ -610,6 +656,7 @@ export class TableBuilder implements RowSink {
     this.#masks[j] = null;
     this.#dictMaps[j] = null;
     this.#dictValues[j] = null;
+    this.#cacheKeys[j] = null;
     this.#setAside.push({ column: column.name, reason });
     this.#textColumns.push(j);
     this.#textMissing.set(column.name, 0);

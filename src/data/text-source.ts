@@ -20,7 +20,7 @@ export interface OpenedSource {
 }
 
 /** Bytes read from a Blob per slice: large enough to keep calls few, small enough to keep memory flat. */
-const BLOB_SLICE_BYTES = 4 * 1024 * 1024;
+const BLOB_SLICE_BYTES = 16 * 1024 * 1024;
 /** Characters per piece when the source is already a string. */
 const STRING_PIECE_CHARS = 1024 * 1024;
 

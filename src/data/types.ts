@@ -138,6 +138,13 @@ export interface LoadedDataset {
     readonly bytes: number;
   };
   readonly loadMs: number;
+  /** Where the load's time went, in milliseconds (reading includes parsing and building the table). */
+  readonly timings?: {
+    readonly readMs: number;
+    readonly qualityMs: number;
+    readonly profileMs: number;
+    readonly fingerprintMs: number;
+  };
 }
 
 /** Train/validation/test row indices (ascending within each split). */

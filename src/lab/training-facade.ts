@@ -61,16 +61,20 @@ export function createTrainingFacade(
         const worker = options.worker ?? (pool.load(home) === 0 ? home : pool.leastBusy());
         runWorkers.set(runId, worker);
         const onProgress = options.onProgress ? Comlink.proxy(options.onProgress) : undefined;
-        done = pool.call(worker, (w) =>
-          w.train(
-            {
-              runId,
-              datasetId,
-              spec,
-              ...(options.split ? { split: options.split } : {}),
-              ...(options.tags ? { tags: options.tags } : {}),
-            },
-            onProgress,
+        // Another worker reads the data from IndexedDB: the home worker stores it there first.
+        const ready = worker === home ? Promise.resolve() : pool.call(home, (w) => w.storeDataset(datasetId));
+        done = ready.then(() =>
+          pool.call(worker, (w) =>
+            w.train(
+              {
+                runId,
+                datasetId,
+                spec,
+                ...(options.split ? { split: options.split } : {}),
+                ...(options.tags ? { tags: options.tags } : {}),
+              },
+              onProgress,
+            ),
           ),
         );
       }

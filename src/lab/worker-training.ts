@@ -31,6 +31,8 @@ import type { LabWorkerContext } from './worker-api.ts';
 
 /** Held-out fractions when the caller gives none. */
 const DEFAULT_SPLIT = { validation: 0.15, test: 0.15 } as const;
+/** Test rows whose predictions a regression run keeps for plotting. */
+const PREDICTION_SAMPLE = 500;
 /** Rows in the parity canary batch. */
 const CANARY_ROWS = 32;
 
@@ -143,22 +145,30 @@ export function createTrainingMethods(context: LabWorkerContext) {
   }
 
   async function evaluateOn(model: tf.LayersModel, data: PreparedData): Promise<MetricReport> {
+    return (await evaluateWithPredictions(model, data)).report;
+  }
+
+  /** Metrics on `data`, plus (regression) actual and predicted values in original units. */
+  async function evaluateWithPredictions(
+    model: tf.LayersModel,
+    data: PreparedData,
+  ): Promise<{ report: MetricReport; actual: Float64Array | null; predicted: Float64Array | null }> {
     const output = tf.tidy(
       () => model.predict(tf.tensor2d(data.features, [data.rowCount, data.featureCount])) as tf.Tensor,
     );
     const predicted = (await output.data()) as Float32Array;
     output.dispose();
     if (data.task === 'classification') {
-      return computeClassificationMetrics({
+      const report = computeClassificationMetrics({
         yTrue: data.targets,
         probabilities: predicted,
         classNames: data.classes ?? [],
       });
+      return { report, actual: null, predicted: null };
     }
-    return computeRegressionMetrics(
-      inverseTransformTarget(data.pipeline, data.targets),
-      inverseTransformTarget(data.pipeline, predicted),
-    );
+    const actual = inverseTransformTarget(data.pipeline, data.targets);
+    const values = inverseTransformTarget(data.pipeline, predicted);
+    return { report: computeRegressionMetrics(actual, values), actual, predicted: values };
   }
 
   async function loadVersion(modelName: string, versionOrAlias: number | string) {
@@ -290,14 +300,22 @@ export function createTrainingMethods(context: LabWorkerContext) {
           parity = await parityCheck(model, canarySource.subarray(0, canaryRows * train.featureCount));
         }
         lap('parityMs');
-        const evaluation = await evaluateOn(model, test);
+        const { report: evaluation, actual, predicted } = await evaluateWithPredictions(model, test);
+        // A capped sample of test predictions, for predicted-vs-actual plots (regression).
+        const predictions =
+          actual && predicted
+            ? {
+                actual: Array.from(actual.subarray(0, PREDICTION_SAMPLE)),
+                predicted: Array.from(predicted.subarray(0, PREDICTION_SAMPLE)),
+              }
+            : null;
         const metrics = flattenMetrics(evaluation);
         trained.set(runId, { model, pipeline: train.pipeline, dataset, metrics, report: evaluation });
         const finished = await reg.updateRun(runId, {
           status: 'finished',
           metrics: {
             ...metrics,
-            report: evaluation as never,
+            report: { ...evaluation, ...(predictions ? { predictions } : {}) } as never,
             testRows: test.rowCount,
             trainRows: train.rowCount,
           },
@@ -324,6 +342,14 @@ export function createTrainingMethods(context: LabWorkerContext) {
       } finally {
         controllers.delete(runId);
       }
+    },
+
+    /**
+     * Writes a dataset loaded in this worker to the registry (once), so other workers can train on
+     * it. The lab calls this before it sends a run to a worker that does not hold the data.
+     */
+    async storeDataset(datasetId: string): Promise<void> {
+      await persistDataset(await datasetById(datasetId));
     },
 
     /** Frees the trained model kept for run `runId` (after registering it, or to give up on it). */

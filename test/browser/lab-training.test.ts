@@ -234,3 +234,39 @@ test('bad input: a released dataset, an unknown run, an unknown model, a version
   const otherModel = await lab.promote(`housing-${suffix}`, 2, { thresholds }).catch((e: unknown) => e);
   expect(isEdgeflowError(otherModel, 'VERSION_NOT_FOUND')).toBe(true);
 });
+
+test('two candidates on a freshly loaded dataset train at once in different workers (regression guard: DATASET_NOT_FOUND in the second worker)', async () => {
+  const sample = generateSampleCsv('classification', { rows: 200, seed: 21 });
+  const fresh = await lab.loadDataset(new File([sample.csv], 'fresh.csv'), {
+    target: sample.target,
+    worker: 0,
+  });
+  const [a, b] = await Promise.all([
+    lab.train(fresh.id, mlp(2), { worker: 0 }).done,
+    lab.train(fresh.id, { ...mlp(2), seed: 4 }, { worker: 1 }).done,
+  ]);
+  expect(a?.status).toBe('finished');
+  expect(b?.status).toBe('finished');
+  expect(b?.datasetFingerprint).toBe(fresh.id);
+  await Promise.all([lab.discardRun(a.id), lab.discardRun(b.id)]);
+});
+
+test('a regression run keeps a sample of test predictions in original units', async () => {
+  const run = await lab.train(
+    housing,
+    {
+      task: 'regression',
+      architecture: { type: 'linear' },
+      epochs: 5,
+      batchSize: 32,
+      learningRate: 0.01,
+      seed: 2,
+    },
+    { worker: 1 },
+  ).done;
+  const report = run.metrics.report as { predictions?: { actual: number[]; predicted: number[] } };
+  expect(report.predictions?.actual.length).toBe(Math.min(500, Number(run.metrics.testRows)));
+  expect(report.predictions?.predicted.length).toBe(report.predictions?.actual.length);
+  expect(Math.min(...(report.predictions?.actual ?? [0]))).toBeGreaterThanOrEqual(14_999);
+  await lab.discardRun(run.id);
+});

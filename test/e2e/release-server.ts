@@ -27,7 +27,7 @@ export interface ReleaseServer {
 export async function serveRelease(files: Readonly<Record<string, Uint8Array>>): Promise<ReleaseServer> {
   const tfjs = readFileSync(TFJS_BUNDLE);
   const page =
-    '<!doctype html><meta charset="utf-8"><title>plain tfjs</title><script src="/tf.min.js"></script>';
+    '<!doctype html><meta charset="utf-8"><title>plain tfjs</title><link rel="icon" href="data:,"><script src="/tf.min.js"></script>';
   const server: Server = createServer((request, response) => {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
     const send = (status: number, body: Uint8Array | string, type: string): void => {
