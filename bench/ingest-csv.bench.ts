@@ -8,7 +8,6 @@ import { defineBench, timeAlternating } from './harness.ts';
 import type { IngestBenchWorkerApi } from './ingest-bench.worker.ts';
 import { mib, withHeapSampling, workerHeapBytes } from './ingest-memory.ts';
 
-const SKIP_MEMORY = true;
 export default defineBench({
   name: 'ingest-csv',
   where: 'browser',
@@ -36,15 +35,16 @@ export default defineBench({
       const streamed = await remote.udsvTypedColsStreamed();
       ctx.log(`edgeflow ${Math.round(timed.ours)} ms, uDSV typedCols ${Math.round(timed.theirs)} ms`);
 
-      // Memory (full runs only: each measurement waits for a garbage collection, seconds apiece).
+      // Memory (full runs only: each measurement waits for a garbage collection, so each path is
+      // repeated for 20 s while the page samples; retained = what the finished result keeps).
       let memory: Record<string, number | null> = {};
-      if (!ctx.quick && !SKIP_MEMORY) {
+      if (!ctx.quick) {
         await remote.release();
         const idle = await workerHeapBytes();
-        const oursRun = await withHeapSampling(() => remote.ours(true));
+        const oursRun = await withHeapSampling(() => remote.ours(true), { repeatFor: 20_000 });
         const oursHeld = await workerHeapBytes();
         await remote.release();
-        const theirsRun = await withHeapSampling(() => remote.udsvTypedCols(true));
+        const theirsRun = await withHeapSampling(() => remote.udsvTypedCols(true), { repeatFor: 20_000 });
         const theirsHeld = await workerHeapBytes();
         await remote.release();
         memory = {

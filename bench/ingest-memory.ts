@@ -32,11 +32,16 @@ export async function workerHeapBytes(): Promise<number | null> {
     .reduce((sum, entry) => sum + entry.bytes, 0);
 }
 
-/** Runs `work` while sampling the workers' JS heap; returns its result, the peak sample and the count. */
+/**
+ * Runs `work` while sampling the workers' JS heap; returns its (last) result, the peak sample and the
+ * count. With `repeatFor`, runs `work` again and again for that many milliseconds so a short load
+ * gets sampled at all (each sample waits for a garbage collection).
+ */
 export async function withHeapSampling<T>(
   work: () => Promise<T>,
-): Promise<{ result: T; peakBytes: number | null; samples: number }> {
-  if (!measureFunction()) return { result: await work(), peakBytes: null, samples: 0 };
+  options: { repeatFor?: number } = {},
+): Promise<{ result: T; peakBytes: number | null; samples: number; runs: number }> {
+  if (!measureFunction()) return { result: await work(), peakBytes: null, samples: 0, runs: 1 };
   let running = true;
   let peak = 0;
   let samples = 0;
@@ -50,8 +55,14 @@ export async function withHeapSampling<T>(
     }
   })();
   try {
-    const result = await work();
-    return { result, peakBytes: samples > 0 ? peak : null, samples };
+    const until = performance.now() + (options.repeatFor ?? 0);
+    let result = await work();
+    let runs = 1;
+    while (performance.now() < until) {
+      result = await work();
+      runs++;
+    }
+    return { result, peakBytes: samples > 0 ? peak : null, samples, runs };
   } finally {
     running = false;
     // The sampler's last answer may take a few seconds (it waits for a GC); do not wait for it.

@@ -30,7 +30,10 @@ function* files(dir) {
 }
 for (const file of files(outDir)) {
   const text = readFileSync(file, 'utf8');
-  const fixed = text.replace(/new URL\((['"])([^'"]+)\.ts\1, import\.meta\.url\)/g, 'new URL($1$2.js$1, import.meta.url)');
+  const fixed = text.replace(
+    /new URL\((['"])([^'"]+)\.ts\1, import\.meta\.url\)/g,
+    'new URL($1$2.js$1, import.meta.url)',
+  );
   if (fixed !== text) writeFileSync(file, fixed);
 }
 console.log(`library built into ${outDir}`);

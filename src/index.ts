@@ -21,7 +21,7 @@ export type {
   TrainRunOptions,
   TrainRunProgress,
 } from './lab/training-types.ts';
-export type { Lab, LabOptions } from './lab/types.ts';
+export type { Lab, LabDataSource, LabOptions, LoadDatasetOptions } from './lab/types.ts';
 export type {
   BackendName,
   BackendRequest,

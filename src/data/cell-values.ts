@@ -40,11 +40,12 @@ const POWERS_OF_TEN = [
  */
 export function parseDecimal(s: string): number {
   const n = s.length;
-  if (n === 0) return Number.NaN;
+  if (n === 0 || n > 17) return n === 0 ? Number.NaN : slowDecimal(s);
   let i = 0;
   let c = s.charCodeAt(0);
   const negative = c === 45;
   if (negative || c === 43) i = 1;
+  // Up to 9 digits the mantissa stays a small integer (int32 arithmetic); then it goes on in doubles.
   let mantissa = 0;
   let digits = 0;
   let dot = -1;
@@ -52,7 +53,7 @@ export function parseDecimal(s: string): number {
     c = s.charCodeAt(i);
     const d = c - 48;
     if (d >= 0 && d <= 9) {
-      mantissa = mantissa * 10 + d;
+      mantissa = digits < 9 ? (mantissa * 10 + d) | 0 : mantissa * 10 + d;
       digits++;
     } else if (c === 46 && dot < 0) {
       dot = i;

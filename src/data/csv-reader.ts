@@ -1,16 +1,19 @@
 // Streaming CSV/TSV reading. uDSV (the fastest JS CSV parser we measured) does the parsing; this
 // file feeds it whole records in blocks of about a megabyte and checks its work, because uDSV is
 // built for well-formed files and says nothing about bad ones: a short row silently borrows fields
-// from the next line, extra fields end up in the last column, an unclosed quote runs to the end.
+// from the next line (or, before a quoted field, is padded with empty ones), extra fields end up in
+// the last column, an unclosed quote runs to the end of the input.
 //
 // For each block a scan with indexOf (native speed) finds where records start and on which line,
-// where quotes open and close, and which line ending the block uses. After uDSV has parsed the
-// block, the row count must equal the record count, every row must have the header's width, and a
-// last field holding the delimiter is re-read exactly. Anything odd sends the block to the exact
-// tokenizer (csv-tokenizer.ts), which names the line and the problem.
+// and which line ending the block uses; in a block with quotes it also visits every delimiter and
+// quote outside quoted fields, so each record's field count is known exactly. After uDSV has parsed
+// the block, its row count must equal the record count and every row must have the header's width
+// (and, without quotes, no last field may hold the delimiter). Anything odd sends the block to the
+// exact tokenizer (csv-tokenizer.ts), which names the line and the problem; the rare blocks uDSV
+// cannot take (mixed line endings, a CR that is data) are read by the tokenizer directly.
 import { initParser, type Parser, type Schema as UdsvSchema } from 'udsv';
 import { EdgeflowError } from '../errors.ts';
-import { tokenizeCsv } from './csv-tokenizer.ts';
+import { detectDelimiter, tokenizeCsv } from './csv-tokenizer.ts';
 import type { RowSink } from './table-builder.ts';
 import { cancelled, type TextPiece } from './text-source.ts';
 
@@ -153,7 +156,7 @@ class CsvBlockReader {
     const firstBreak = text.search(/[\r\n]/);
     if (firstBreak === -1 && !final) return null;
     const firstLine = firstBreak === -1 ? text : text.slice(0, firstBreak);
-    this.#delimiter = this.#options.delimiter ?? detectDelimiterOf(firstLine);
+    this.#delimiter = this.#options.delimiter ?? detectDelimiter(firstLine);
     const tokens = tokenizeCsv(text, { delimiter: this.#delimiter, final, maxRecords: 1, loneCr: true });
     if (tokens.problem)
       throw syntaxError(tokens.problem.problem, tokens.problem.line, tokens.problem.field, null);
@@ -482,27 +485,6 @@ function countLf(text: string, from: number, to: number): number {
     p = text.indexOf('\n', p + 1);
   }
   return count;
-}
-
-function detectDelimiterOf(firstLine: string): string {
-  const counts = new Map<string, number>();
-  let inQuotes = false;
-  for (const ch of firstLine) {
-    if (ch === QUOTE) inQuotes = !inQuotes;
-    else if (!inQuotes && (ch === ',' || ch === '\t' || ch === ';' || ch === '|')) {
-      counts.set(ch, (counts.get(ch) ?? 0) + 1);
-    }
-  }
-  let best = ',';
-  let bestCount = 0;
-  for (const candidate of [',', '\t', ';', '|']) {
-    const count = counts.get(candidate) ?? 0;
-    if (count > bestCount) {
-      best = candidate;
-      bestCount = count;
-    }
-  }
-  return best;
 }
 
 function checkHeaderNames(names: readonly string[], line: number): void {

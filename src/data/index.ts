@@ -82,6 +82,7 @@ export {
   defaultPipelineSteps,
   type FitOptions,
   fitPipeline,
+  fitTransform,
   inverseTransformTarget,
   parseFittedPipeline,
   pipelineSignature,

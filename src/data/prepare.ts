@@ -1,6 +1,6 @@
 import { EdgeflowError } from '../errors.ts';
 import type { DatasetSchema, FittedPipeline, PipelineStep } from '../schemas/dataset.ts';
-import { fitPipeline, transformTable, transformTarget } from './pipeline.ts';
+import { fitTransform, transformTable, transformTarget } from './pipeline.ts';
 import type { PreparedData, SplitIndices, Table } from './types.ts';
 
 /** Options of `prepareTrainingData`. */
@@ -36,13 +36,17 @@ export function prepareTrainingData(
       { details: {} },
     );
   }
-  const pipeline =
-    options.pipeline ??
-    fitPipeline(dataset.table, dataset.schema, options.steps, {
+  let pipeline: FittedPipeline;
+  let features: Float32Array;
+  if (options.pipeline) {
+    pipeline = options.pipeline;
+    features = transformTable(pipeline, dataset.table, rows);
+  } else {
+    ({ pipeline, features } = fitTransform(dataset.table, dataset.schema, options.steps, {
       rows,
       ...(options.scaleTarget === undefined ? {} : { scaleTarget: options.scaleTarget }),
-    });
-  const features = transformTable(pipeline, dataset.table, rows);
+    }));
+  }
   const targets = transformTarget(pipeline, dataset.table, rows);
   const classes = pipeline.target?.classes;
   return {

@@ -7,7 +7,7 @@ import {
   schemaInputSchema,
   type Task,
 } from '../schemas/dataset.ts';
-import { isBooleanWord, isIsoDate, parseDecimal, readNumber } from './cell-values.ts';
+import { isBooleanWord, isIsoDate, parseDecimal } from './cell-values.ts';
 
 /** Share of a sample's values that must read as numbers for the column to be numeric (the rest are type mismatches). */
 const NUMERIC_SHARE = 0.95;
@@ -31,14 +31,50 @@ export interface InferredColumn {
  * which are categorical unless nearly every value is different (free text, set aside).
  */
 export function inferColumnType(values: readonly unknown[], missing: ReadonlySet<string>): InferredColumn {
-  const present: unknown[] = [];
+  // One pass: numbers are recognised first (cheap, and never a missing-value word), then the rest.
+  let n = 0;
+  let numeric = 0;
+  let integral = 0;
+  let booleans = 0;
+  let dates = 0;
+  let consecutive = true;
+  let previous = Number.NaN;
+  const numbers = new Set<number>();
+  const strings = new Set<string>();
   for (const value of values) {
     if (value === null || value === undefined) continue;
-    if (typeof value === 'number' && Number.isNaN(value)) continue;
-    if (typeof value === 'string' && (missing.has(value) || missing.has(value.trim()))) continue;
-    present.push(value);
+    let number = Number.NaN;
+    if (typeof value === 'number') {
+      if (Number.isNaN(value)) continue;
+      number = value;
+    } else if (typeof value === 'string') {
+      if (value.length === 0) continue;
+      number = parseDecimal(value);
+      if (Number.isNaN(number) && (missing.has(value) || missing.has(value.trim()))) continue;
+    } else if (typeof value === 'boolean') {
+      n++;
+      booleans++;
+      strings.add(String(value));
+      continue;
+    }
+    n++;
+    if (Number.isFinite(number)) {
+      numeric++;
+      if (Number.isInteger(number)) integral++;
+      numbers.add(number);
+      if (!Number.isNaN(previous) && number !== previous + 1) consecutive = false;
+      previous = number;
+      continue;
+    }
+    consecutive = false;
+    if (typeof value !== 'string') continue;
+    const text = value.trim();
+    strings.add(text);
+    // Cheap shape checks first: booleans are short words, ISO dates start with "dddd-".
+    if (text.length <= 5 && isBooleanWord(text)) booleans++;
+    else if (text.length >= 10 && text.charCodeAt(4) === 45 && isIsoDate(text)) dates++;
   }
-  if (present.length === 0) {
+  if (n === 0) {
     return {
       type: 'categorical',
       note: 'no values in the sample; read as categories',
@@ -46,31 +82,8 @@ export function inferColumnType(values: readonly unknown[], missing: ReadonlySet
       identifier: false,
     };
   }
-  let numeric = 0;
-  let integral = 0;
-  let booleans = 0;
-  let dates = 0;
-  for (const value of present) {
-    if (typeof value === 'boolean') {
-      booleans++;
-      continue;
-    }
-    const reading = readNumber(value, false, missing);
-    if (typeof reading === 'number') {
-      numeric++;
-      if (Number.isInteger(typeof value === 'number' ? value : parseDecimal(String(value).trim())))
-        integral++;
-      continue;
-    }
-    if (typeof value !== 'string') continue;
-    // Cheap shape checks first: booleans are short words, ISO dates start with "dddd-".
-    if (value.length <= 6 && isBooleanWord(value)) booleans++;
-    else if (value.length >= 10 && value.charCodeAt(4) === 45 && isIsoDate(value)) dates++;
-  }
-  const distinctValues = new Set(present.map((v) => (typeof v === 'string' ? v.trim() : String(v))));
-  const distinct = distinctValues.size;
-  const n = present.length;
-  if (booleans === n) return { type: 'boolean', distinct, identifier: false };
+  const distinct = numbers.size + strings.size;
+  if (booleans === n) return { type: 'boolean', distinct: strings.size, identifier: false };
   if (dates === n) return { type: 'date', distinct, identifier: false };
   if (numeric >= NUMERIC_SHARE * n) {
     const note =
@@ -78,7 +91,8 @@ export function inferColumnType(values: readonly unknown[], missing: ReadonlySet
         ? `${n - numeric} of ${n} sampled values are not numbers; they count as type mismatches`
         : undefined;
     if (integral === numeric) {
-      const identifier = n >= 20 && distinct === n && isAscendingIntegers(present);
+      // Consecutive whole numbers in order (1, 2, 3, …) are a row number or identifier, not a measurement.
+      const identifier = n >= 20 && numeric === n && consecutive;
       return {
         type: 'integer',
         distinct,
@@ -93,8 +107,8 @@ export function inferColumnType(values: readonly unknown[], missing: ReadonlySet
     return { type: 'numeric', distinct, identifier: false, ...(note ? { note } : {}) };
   }
   let length = 0;
-  for (const value of distinctValues) length += value.length;
-  const longText = length / distinct >= 40;
+  for (const text of strings) length += text.length;
+  const longText = strings.size > 0 && length / strings.size >= 40;
   if ((distinct > SMALL_CARDINALITY || longText) && distinct > n * 0.5) {
     return {
       type: 'text',
@@ -104,17 +118,6 @@ export function inferColumnType(values: readonly unknown[], missing: ReadonlySet
     };
   }
   return { type: 'categorical', distinct, identifier: false };
-}
-
-/** Consecutive whole numbers in order (1, 2, 3, …): a row number or identifier, not a measurement. */
-function isAscendingIntegers(values: readonly unknown[]): boolean {
-  let previous = Number.NaN;
-  for (const value of values) {
-    const number = typeof value === 'number' ? value : Number(String(value).trim());
-    if (!Number.isNaN(previous) && number !== previous + 1) return false;
-    previous = number;
-  }
-  return true;
 }
 
 /** Everything `buildSchema` needs. */

@@ -19,8 +19,8 @@ export interface OpenedSource {
   pieces(): AsyncIterable<TextPiece>;
 }
 
-/** Bytes read from a Blob per slice: large enough to keep calls few, small enough to keep memory flat. */
-const BLOB_SLICE_BYTES = 16 * 1024 * 1024;
+/** Bytes handed on per chunk from an in-memory byte array. */
+const BYTES_PER_CHUNK = 4 * 1024 * 1024;
 /** Characters per piece when the source is already a string. */
 const STRING_PIECE_CHARS = 1024 * 1024;
 
@@ -41,7 +41,9 @@ export function openSource(source: DataSource, signal?: AbortSignal): OpenedSour
       contentType: source.type || null,
       totalBytes: source.size,
       rows: null,
-      pieces: () => decodePieces(blobChunks(source, signal), signal),
+      // Blob.stream() hands out the bytes in chunks of about a megabyte as the browser reads them,
+      // faster than reading slices one by one (measured in Chromium 156).
+      pieces: () => decodePieces(streamChunks(source.stream() as ReadableStream<Uint8Array>, signal), signal),
     };
   }
   if (typeof URL !== 'undefined' && source instanceof URL) return urlSource(source.href, undefined, signal);
@@ -188,16 +190,9 @@ function fileNameOf(url: string): string | null {
 
 async function* emptyPieces(): AsyncIterable<TextPiece> {}
 
-async function* blobChunks(blob: Blob, signal: AbortSignal | undefined): AsyncIterable<Uint8Array> {
-  for (let offset = 0; offset < blob.size; offset += BLOB_SLICE_BYTES) {
-    if (signal?.aborted) throw cancelled();
-    yield new Uint8Array(await blob.slice(offset, offset + BLOB_SLICE_BYTES).arrayBuffer());
-  }
-}
-
 async function* byteChunks(bytes: Uint8Array): AsyncIterable<Uint8Array> {
-  for (let offset = 0; offset < bytes.byteLength; offset += BLOB_SLICE_BYTES) {
-    yield bytes.subarray(offset, offset + BLOB_SLICE_BYTES);
+  for (let offset = 0; offset < bytes.byteLength; offset += BYTES_PER_CHUNK) {
+    yield bytes.subarray(offset, offset + BYTES_PER_CHUNK);
   }
 }
 

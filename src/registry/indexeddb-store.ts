@@ -232,26 +232,36 @@ export class IndexedDbModelStore implements ModelStore {
           createdAt: request.at,
           chunkRefs: [...unique.keys()],
         };
-        const writes: Promise<unknown>[] = missing.map((chunk) =>
-          chunks.put({
-            sha256: chunk.sha256,
-            bytes: chunk.bytes,
-            data: ownBuffer(chunk.data as Uint8Array, false),
-          }),
-        );
-        writes.push(versions.put(record));
-        writes.push(
-          models.put({
-            ...(existing ?? {
-              name: request.model,
-              description: request.modelDefaults.description,
-              tags: [...request.modelDefaults.tags],
-              createdAt: request.at,
+        const writes: Promise<unknown>[] = [];
+        try {
+          for (const chunk of missing) {
+            writes.push(
+              chunks.put({
+                sha256: chunk.sha256,
+                bytes: chunk.bytes,
+                data: ownBuffer(chunk.data as Uint8Array, false),
+              }),
+            );
+          }
+          writes.push(versions.put(record));
+          writes.push(
+            models.put({
+              ...(existing ?? {
+                name: request.model,
+                description: request.modelDefaults.description,
+                tags: [...request.modelDefaults.tags],
+                createdAt: request.at,
+              }),
+              updatedAt: request.at,
+              lastVersion: Math.max(lastVersion, version),
             }),
-            updatedAt: request.at,
-            lastVersion: Math.max(lastVersion, version),
-          }),
-        );
+          );
+        } catch (error) {
+          // A put can throw synchronously (QuotaExceededError, DataCloneError); the requests
+          // already issued then reject with AbortError once the transaction aborts: observe them.
+          for (const pending of writes) pending.catch(() => undefined);
+          throw error;
+        }
         await Promise.all(writes);
         return { version: stripRefs(record), chunksWritten: missing.length, bytesWritten: bytesNeeded };
       },

@@ -78,6 +78,21 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
 
   const cache: BackendChoiceCache | null =
     options.cache === undefined ? defaultBackendCache() : options.cache;
+  // One probe at a time per origin: workers starting together would otherwise all measure at
+  // once, each disturbing the others' figures, and each pay for it. The first measures; the
+  // others then find its choice in the cache.
+  const locks = (globalThis as { navigator?: { locks?: LockManager } }).navigator?.locks;
+  const run = () => chooseAuto(options, job, caps, base, cache);
+  return cache && locks ? locks.request('edgeflow-backend-probe', run) : run();
+}
+
+async function chooseAuto(
+  options: SelectBackendOptions,
+  job: JobProfile,
+  caps: Readonly<Capabilities>,
+  base: Pick<RuntimeReport, 'request' | 'job' | 'adapter' | 'capabilities' | 'wasmThreads'>,
+  cache: BackendChoiceCache | null,
+): Promise<RuntimeReport> {
   const key = deviceKey(caps, job);
   if (cache && !options.reprobe) {
     const cached = await cache.get(key).catch(() => undefined);

@@ -35,6 +35,18 @@ test("'auto' in a worker probes once per device; a second lab reuses the cached 
   expect(second.backend).toBe(first.backend);
 });
 
+test("two workers starting 'auto' together probe once: the second waits and takes the cached choice (regression guard: concurrent probes hung the demo)", async () => {
+  await new Promise<void>((resolve, reject) => {
+    const request = indexedDB.deleteDatabase('edgeflow-runtime');
+    request.onsuccess = () => resolve();
+    request.onerror = () => reject(request.error);
+  });
+  lab = await createLab({ backend: 'auto', workers: 2 });
+  const reports = await Promise.all([lab.runtime({ worker: 0 }), lab.runtime({ worker: 1 })]);
+  expect(reports.map((r) => r.fromCache).sort()).toEqual([false, true]);
+  expect(reports[0]?.backend).toBe(reports[1]?.backend);
+});
+
 test('an EdgeflowError thrown in the worker arrives on the main thread with its code and details', async () => {
   lab = await createLab({ backend: 'gpu' as never, workers: 1 });
   const error = await lab.runtime().catch((e: unknown) => e);
@@ -46,7 +58,13 @@ test('an EdgeflowError thrown in the worker arrives on the main thread with its 
 test('terminating a worker mid-call rejects the call with WORKER_CRASHED within a second; the slot restarts', async () => {
   lab = await createLab({ backend: 'cpu', workers: 2 });
   await lab.runtime({ worker: 1 });
-  const pending = lab.measureBackends({ inputs: 784, hidden: [512, 512], classes: 10, batchSize: 512, steps: 50 });
+  const pending = lab.measureBackends({
+    inputs: 784,
+    hidden: [512, 512],
+    classes: 10,
+    batchSize: 512,
+    steps: 50,
+  });
   await new Promise((r) => setTimeout(r, 300));
   lab.terminateWorker(0);
   const timeout = new Promise((resolve) => setTimeout(() => resolve('still pending after 1 s'), 1000));

@@ -11,7 +11,9 @@ afterEach(() => {
 });
 
 test('inside a worker, webgpu starts on SwiftShader and a tiny model trains with falling loss and no leaks', async () => {
-  const worker = new Worker(new URL('../../fixtures/runtime/webgpu-train.worker.ts', import.meta.url), { type: 'module' });
+  const worker = new Worker(new URL('../../fixtures/runtime/webgpu-train.worker.ts', import.meta.url), {
+    type: 'module',
+  });
   const result = await new Promise<Record<string, unknown>>((resolve) => {
     worker.onmessage = (e) => resolve(e.data);
     worker.postMessage('go');
@@ -46,7 +48,9 @@ test('asking for webgpu where navigator.gpu is missing gives BACKEND_UNAVAILABLE
 test('an unknown backend name is INVALID_ARGUMENT listing the valid names', async () => {
   const error = await selectBackend({ backend: 'gpu' as never }).catch((e: unknown) => e);
   expect(isEdgeflowError(error, 'INVALID_ARGUMENT')).toBe(true);
-  expect((error as Error).message).toBe('Unknown backend "gpu". Use one of: webgpu, webgl, wasm, cpu, first, auto.');
+  expect((error as Error).message).toBe(
+    'Unknown backend "gpu". Use one of: webgpu, webgl, wasm, cpu, first, auto.',
+  );
 });
 
 test('wasm cannot train a CNN (no Conv2DBackpropFilter): explicit request fails, first/auto skip it with the reason', async () => {

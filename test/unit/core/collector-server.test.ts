@@ -24,5 +24,7 @@ test('the collector serves the demo cross-origin isolated and answers health che
 });
 
 test('a missing static folder is a clear error', async () => {
-  await expect(startCollector({ port: 0, staticDir: join(dir, 'nope') })).rejects.toThrow(/build the demo first/);
+  await expect(startCollector({ port: 0, staticDir: join(dir, 'nope') })).rejects.toThrow(
+    /build the demo first/,
+  );
 });

@@ -27,7 +27,8 @@ test('every exports entry (types first) and the bin point at files the build mak
       if (!existsSync(file.replace('./dist/', `${out}/`))) missing.push(`${subpath} → ${file}`);
     }
   }
-  for (const file of Object.values(pkg.bin)) if (!existsSync(file.replace('./dist/', `${out}/`))) missing.push(`bin → ${file}`);
+  for (const file of Object.values(pkg.bin))
+    if (!existsSync(file.replace('./dist/', `${out}/`))) missing.push(`bin → ${file}`);
   expect(missing).toEqual([]);
   // The worker URL in the built facade must name the emitted .js entry, not the .ts source.
   const facade = readFileSync(join(out, 'src/lab/create-lab.js'), 'utf8');

@@ -4,6 +4,7 @@ import { ingestDataset } from '../../../src/data/ingest.ts';
 import {
   defaultPipelineSteps,
   fitPipeline,
+  fitTransform,
   inverseTransformTarget,
   parseFittedPipeline,
   transformRow,
@@ -200,7 +201,7 @@ describe('preprocessing pipeline', () => {
     );
   });
 
-  test('property: transformRow on raw rows equals transformTable to the bit', async () => {
+  test('property: transformRow on raw rows equals transformTable (and fitTransform) to the bit', async () => {
     const cell = fc.oneof(
       fc.double({ min: -1e4, max: 1e4, noNaN: true }).map((v) => v.toPrecision(6)),
       fc.constantFrom('', 'NA', '0', '-0.5', '1e3'),
@@ -242,6 +243,10 @@ describe('preprocessing pipeline', () => {
                   ];
           const pipeline = fitPipeline(ds.table, ds.schema, steps);
           const table = transformTable(pipeline, ds.table);
+          // fitTransform (what prepareTrainingData uses) gives the same pipeline and features.
+          const fused = fitTransform(ds.table, ds.schema, steps);
+          expect(fused.pipeline).toEqual(pipeline);
+          expect(Array.from(fused.features)).toEqual(Array.from(table));
           const raw = ds.previewRows.slice(0, ds.table.rowCount);
           const byRow = transformRows(pipeline, raw);
           expect(Array.from(byRow)).toEqual(Array.from(table.slice(0, byRow.length)));
