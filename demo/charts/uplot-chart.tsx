@@ -28,21 +28,29 @@ export function UplotChart({ options, data, height = 180, label, shapeKey = '', 
   useEffect(() => {
     const element = host.current;
     if (!element) return;
-    const width = Math.max(200, element.clientWidth);
-    const chart = new uPlot({ ...options, width, height }, latest.current, element);
-    plot.current = chart;
-    let lastWidth = width;
-    const observer = new ResizeObserver(() => {
-      const next = Math.max(200, element.clientWidth);
-      if (next !== lastWidth) {
-        lastWidth = next;
-        chart.setSize({ width: next, height });
-      }
-    });
-    observer.observe(element);
+    let chart: uPlot | null = null;
+    let observer: ResizeObserver | null = null;
+    // Each chart is built in its own task: several charts mounting in one render (run cards,
+    // histograms) would otherwise add up to one long main-thread task.
+    const build = setTimeout(() => {
+      const width = Math.max(200, element.clientWidth);
+      const built = new uPlot({ ...options, width, height }, latest.current, element);
+      chart = built;
+      plot.current = built;
+      let lastWidth = width;
+      observer = new ResizeObserver(() => {
+        const next = Math.max(200, element.clientWidth);
+        if (next !== lastWidth) {
+          lastWidth = next;
+          built.setSize({ width: next, height });
+        }
+      });
+      observer.observe(element);
+    }, 0);
     return () => {
-      observer.disconnect();
-      chart.destroy();
+      clearTimeout(build);
+      observer?.disconnect();
+      chart?.destroy();
       plot.current = null;
     };
     // The options object is rebuilt on every render by callers; `shapeKey` says when it really changed.
