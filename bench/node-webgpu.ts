@@ -1,7 +1,7 @@
 // Training throughput on a real GPU without a browser: Dawn's WebGPU in Node (the `webgpu` npm
 // package) under tfjs's webgpu backend, against tfjs's cpu backend in the same process. Used on
 // machines that have a GPU but no Chromium; bundle it with
-// `npx rolldown bench/node-webgpu.ts --platform node --format esm --external webgpu -o <out>.mjs`.
+// `npx rolldown -c bench/node-webgpu.rolldown.config.mjs`.
 // Prints one JSON line per measurement, as the benchmark runner does.
 import os from 'node:os';
 import * as tf from '@tensorflow/tfjs';

@@ -6,8 +6,7 @@ import { EdgeflowError } from '../errors.ts';
 import type { BackendName } from './types.ts';
 import { WASM_BINARY_URLS } from './wasm-binaries.ts';
 
-/** The order `'first'` tries backends in, fastest class of hardware first. */
-export const BACKEND_ORDER: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+export { BACKEND_ORDER } from './backend-order.ts';
 
 let wasmConfigured: { enabled: boolean; reason: string | null } | undefined;
 

@@ -9,7 +9,7 @@
 //   `progressIntervalMs` (asynchronously, overlapped with the next batches) and once per epoch.
 import * as tf from '@tensorflow/tfjs';
 import { EdgeflowError, isEdgeflowError } from '../errors.ts';
-import { BACKEND_ORDER } from '../runtime/backends.ts';
+import { BACKEND_ORDER } from '../runtime/backend-order.ts';
 import { missingKernels } from '../runtime/kernels.ts';
 import { createPrng, shuffledIndices } from '../runtime/seed.ts';
 import type { BackendName } from '../runtime/types.ts';
