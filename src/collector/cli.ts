@@ -8,12 +8,11 @@ const { values } = parseArgs({
     port: { type: 'string', default: process.env.PORT ?? '4318' },
     host: { type: 'string', default: '127.0.0.1' },
     static: { type: 'string' },
-    db: { type: 'string', default: 'edgeflow.db' },
     help: { type: 'boolean', default: false },
   },
 });
 if (values.help) {
-  console.log('Usage: edgeflow-collector [--port 4318] [--host 127.0.0.1] [--static DIR] [--db edgeflow.db]');
+  console.log('Usage: edgeflow-collector [--port 4318] [--host 127.0.0.1] [--static DIR]');
   process.exit(0);
 }
 const port = Number(values.port);
