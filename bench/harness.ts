@@ -44,26 +44,39 @@ export function orientedRatio(m: Pick<BenchMeasurement, 'value' | 'baseline' | '
   return m.better === 'lower' ? m.baseline / m.value : m.value / m.baseline;
 }
 
+/** One side of an alternating comparison: an untimed `setup` right before each timed `run`. */
+export interface TimedSide {
+  setup: () => Promise<unknown>;
+  run: () => Promise<unknown>;
+}
+
 /**
  * Runs `ours` and `theirs` alternately `rounds` times (after one untimed warm-up each) and
  * returns the median milliseconds of each: alternating spreads the shared machine's noise evenly.
+ * A side may be a plain function or `{ setup, run }`, whose setup runs untimed before every run.
  */
 export async function timeAlternating(
-  ours: () => Promise<unknown>,
-  theirs: () => Promise<unknown>,
+  ours: (() => Promise<unknown>) | TimedSide,
+  theirs: (() => Promise<unknown>) | TimedSide,
   rounds: number,
 ): Promise<{ ours: number; theirs: number; oursAll: number[]; theirsAll: number[] }> {
-  await ours();
-  await theirs();
+  const noSetup = async (): Promise<void> => undefined;
+  const a: TimedSide = typeof ours === 'function' ? { setup: noSetup, run: ours } : ours;
+  const b: TimedSide = typeof theirs === 'function' ? { setup: noSetup, run: theirs } : theirs;
+  for (const side of [a, b]) {
+    await side.setup();
+    await side.run();
+  }
   const oursAll: number[] = [];
   const theirsAll: number[] = [];
   for (let i = 0; i < rounds; i++) {
     // Swap who goes first each round so neither always runs on a warmer cache.
-    const order = i % 2 === 0 ? [ours, theirs] : [theirs, ours];
-    for (const fn of order) {
+    const order = i % 2 === 0 ? [a, b] : [b, a];
+    for (const side of order) {
+      await side.setup();
       const start = performance.now();
-      await fn();
-      (fn === ours ? oursAll : theirsAll).push(performance.now() - start);
+      await side.run();
+      (side === a ? oursAll : theirsAll).push(performance.now() - start);
     }
   }
   return { ours: median(oursAll), theirs: median(theirsAll), oursAll, theirsAll };

@@ -4,8 +4,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { IndexedDbModelStore } from '../src/registry/indexeddb-store.ts';
 import { createRegistry } from '../src/registry/registry.ts';
-import { alternateWithSetup, denseModelOfSize } from '../test/fixtures/registry/dense-models.ts';
-import { defineBench } from './harness.ts';
+import { denseModelOfSize } from '../test/fixtures/registry/dense-models.ts';
+import { defineBench, timeAlternating } from './harness.ts';
 
 export default defineBench({
   name: 'registry-resave',
@@ -18,7 +18,7 @@ export default defineBench({
     const model = denseModelOfSize(tf, params);
     try {
       const rounds = ctx.quick ? 2 : 3;
-      const times = await alternateWithSetup(
+      const times = await timeAlternating(
         {
           // A resave: the same weights are already stored by an earlier version.
           setup: async () => {

@@ -1,0 +1,68 @@
+// The loop registry-save and registry-load share: for each model size, a fresh registry database
+// and a Dense model of that many parameters, the bench's own timing, one measurement, and cleanup.
+import * as tf from '@tensorflow/tfjs';
+import { IndexedDbModelStore } from '../src/registry/indexeddb-store.ts';
+import { createRegistry, type Registry } from '../src/registry/registry.ts';
+import { denseModelOfSize } from '../test/fixtures/registry/dense-models.ts';
+import type { BenchContext, BenchMeasurement } from './harness.ts';
+
+/** What one size's timing gets to work with. */
+export interface ModelSizeCase {
+  label: string;
+  registry: Registry;
+  model: tf.LayersModel;
+  /** The tfjs `indexeddb://` URL the baseline uses. */
+  path: string;
+  rounds: number;
+}
+
+/** Median and per-round figures of ours against the baseline, in ms. */
+export interface AlternatedTimes {
+  ours: number;
+  theirs: number;
+  oursAll: number[];
+  theirsAll: number[];
+}
+
+/** Runs `measure` for a 2M- and a 25M-parameter model (200k and 2M under BENCH_QUICK). */
+export async function measureModelSizes(
+  ctx: BenchContext,
+  bench: 'registry-save' | 'registry-load',
+  measure: (c: ModelSizeCase) => Promise<AlternatedTimes>,
+): Promise<BenchMeasurement[]> {
+  await tf.setBackend('cpu');
+  const sizes = ctx.quick ? [200_000, 2_000_000] : [2_000_000, 25_000_000];
+  const results: BenchMeasurement[] = [];
+  for (const params of sizes) {
+    const label =
+      params >= 1_000_000 ? `${Math.round(params / 1_000_000)}M` : `${Math.round(params / 1000)}k`;
+    const name = `edgeflow-${bench}-${Date.now()}`;
+    const registry = await createRegistry({ store: new IndexedDbModelStore({ name }), channel: null });
+    const model = denseModelOfSize(tf, params);
+    const path = `indexeddb://${bench}-${label}`;
+    try {
+      const rounds = ctx.quick ? 2 : params > 5_000_000 ? 3 : 5;
+      ctx.log(`${bench} ${label}: ${model.countParams()} params, ${rounds} rounds`);
+      const times = await measure({ label, registry, model, path, rounds });
+      results.push({
+        bench: `${bench}-${label}`,
+        unit: 'ms',
+        value: times.ours,
+        baseline: times.theirs,
+        better: 'lower',
+        extra: {
+          params: model.countParams(),
+          bytes: model.countParams() * 4,
+          oursAll: times.oursAll.map(Math.round),
+          theirsAll: times.theirsAll.map(Math.round),
+        },
+      });
+    } finally {
+      model.dispose();
+      await registry.close();
+      await tf.io.removeModel(path).catch(() => undefined);
+      indexedDB.deleteDatabase(name);
+    }
+  }
+  return results;
+}
