@@ -24,11 +24,15 @@ export interface AlternatedTimes {
   theirsAll: number[];
 }
 
-/** Runs `measure` for a 2M- and a 25M-parameter model (200k and 2M under BENCH_QUICK). */
+/**
+ * Runs `measure` for a 2M- and a 25M-parameter model (200k and 2M under BENCH_QUICK). `measure`
+ * returns one timing per variant: '' names the main figure (`registry-save-2M`), any other key a
+ * second path (`registry-save-handler-2M`).
+ */
 export async function measureModelSizes(
   ctx: BenchContext,
   bench: 'registry-save' | 'registry-load',
-  measure: (c: ModelSizeCase) => Promise<AlternatedTimes>,
+  measure: (c: ModelSizeCase) => Promise<Record<string, AlternatedTimes>>,
 ): Promise<BenchMeasurement[]> {
   await tf.setBackend('cpu');
   const sizes = ctx.quick ? [200_000, 2_000_000] : [2_000_000, 25_000_000];
@@ -41,22 +45,24 @@ export async function measureModelSizes(
     const model = denseModelOfSize(tf, params);
     const path = `indexeddb://${bench}-${label}`;
     try {
-      const rounds = ctx.quick ? 2 : params > 5_000_000 ? 3 : 5;
+      const rounds = ctx.quick ? 2 : params > 5_000_000 ? 5 : 7;
       ctx.log(`${bench} ${label}: ${model.countParams()} params, ${rounds} rounds`);
-      const times = await measure({ label, registry, model, path, rounds });
-      results.push({
-        bench: `${bench}-${label}`,
-        unit: 'ms',
-        value: times.ours,
-        baseline: times.theirs,
-        better: 'lower',
-        extra: {
-          params: model.countParams(),
-          bytes: model.countParams() * 4,
-          oursAll: times.oursAll.map(Math.round),
-          theirsAll: times.theirsAll.map(Math.round),
-        },
-      });
+      const variants = await measure({ label, registry, model, path, rounds });
+      for (const [variant, times] of Object.entries(variants)) {
+        results.push({
+          bench: `${bench}${variant ? `-${variant}` : ''}-${label}`,
+          unit: 'ms',
+          value: times.ours,
+          baseline: times.theirs,
+          better: 'lower',
+          extra: {
+            params: model.countParams(),
+            bytes: model.countParams() * 4,
+            oursAll: times.oursAll.map(Math.round),
+            theirsAll: times.theirsAll.map(Math.round),
+          },
+        });
+      }
     } finally {
       model.dispose();
       await registry.close();

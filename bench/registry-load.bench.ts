@@ -12,13 +12,15 @@ export default defineBench({
       await model.save(registry.saveHandler('bench'));
       await model.save(path);
       const none = async () => undefined;
-      return timeAlternating(
-        {
-          setup: none,
-          run: async () => (await tf.loadLayersModel(registry.loadHandler('bench', 1))).dispose(),
-        },
-        { setup: none, run: async () => (await tf.loadLayersModel(path)).dispose() },
-        rounds,
-      );
+      return {
+        '': await timeAlternating(
+          {
+            setup: none,
+            run: async () => (await tf.loadLayersModel(registry.loadHandler('bench', 1))).dispose(),
+          },
+          { setup: none, run: async () => (await tf.loadLayersModel(path)).dispose() },
+          rounds,
+        ),
+      };
     }),
 });

@@ -1,29 +1,36 @@
-// registry-save: `model.save(registry.saveHandler())` (hash + content-addressed chunks + one
-// transaction) against tfjs's own `model.save('indexeddb://…')`, same model, same page, alternating.
-// Each round starts from an empty slot (untimed), so deduplication never helps ours.
+// registry-save: `registry.saveModel(name, model)` (weights read from the tensors, SHA-256 per chunk,
+// content-addressed Blob chunks, one transaction) against tfjs's own `model.save('indexeddb://…')`,
+// same model, same page, alternating. Each round starts from an empty registry and a fresh tfjs
+// slot (untimed), so deduplication never helps ours. `registry-save-handler-*` times the tfjs
+// interop path, `model.save(registry.saveHandler(name))`, against the same baseline.
 import * as tf from '@tensorflow/tfjs';
-import { defineBench, timeAlternating } from './harness.ts';
+import type { Registry } from '../src/registry/registry.ts';
+import { defineBench, type TimedSide, timeAlternating } from './harness.ts';
 import { measureModelSizes } from './registry-bench-sizes.ts';
 
 export default defineBench({
   name: 'registry-save',
   where: 'browser',
   run: (ctx) =>
-    measureModelSizes(ctx, 'registry-save', ({ registry, model, path, rounds }) =>
-      timeAlternating(
-        {
-          setup: async () => {
-            if ((await registry.listModels()).length) await registry.prune('bench', { keepLast: 0 });
-          },
-          run: () => model.save(registry.saveHandler('bench')),
-        },
-        {
-          setup: async () => {
-            await tf.io.removeModel(path).catch(() => undefined);
-          },
-          run: () => model.save(path),
-        },
-        rounds,
-      ),
-    ),
+    measureModelSizes(ctx, 'registry-save', async ({ registry, model, path, rounds }) => {
+      const empty = async (r: Registry) => {
+        if ((await r.listModels()).length) await r.prune('bench', { keepLast: 0 });
+      };
+      const tfjs: TimedSide = {
+        setup: () => tf.io.removeModel(path).catch(() => undefined),
+        run: () => model.save(path),
+      };
+      return {
+        '': await timeAlternating(
+          { setup: () => empty(registry), run: () => registry.saveModel('bench', model) },
+          tfjs,
+          rounds,
+        ),
+        handler: await timeAlternating(
+          { setup: () => empty(registry), run: () => model.save(registry.saveHandler('bench')) },
+          tfjs,
+          rounds,
+        ),
+      };
+    }),
 });

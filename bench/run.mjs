@@ -1,7 +1,10 @@
 // `npm run bench [-- name…]`: runs benchmarks (bench/<name>.bench.ts) where each says — a headless
 // Chromium page served by Vite (cross-origin isolated, WebGPU via SwiftShader), or Node — and prints
-// one JSON line per measurement, then a table. BENCH_QUICK=1 asks for small sizes.
-import { readdirSync, readFileSync } from 'node:fs';
+// one JSON line per measurement, then a table. BENCH_QUICK=1 asks for small sizes; BENCH_DISK=1
+// gives the page a profile on disk instead of Playwright's in-memory storage.
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright';
 import { createServer } from 'vite';
@@ -9,6 +12,7 @@ import { CHROMIUM_ARGS, ensureChromium } from '../scripts/chromium.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const quick = process.env.BENCH_QUICK === '1';
+const disk = process.env.BENCH_DISK === '1';
 const available = readdirSync(new URL('.', import.meta.url))
   .filter((f) => f.endsWith('.bench.ts'))
   .map((f) => f.slice(0, -'.bench.ts'.length))
@@ -33,9 +37,18 @@ const origin = `http://127.0.0.1:${typeof address === 'object' && address ? addr
 
 let browser;
 let page;
+let profileDir;
 async function openPage() {
   if (page) return page;
-  browser = await chromium.launch({ executablePath: ensureChromium(), args: CHROMIUM_ARGS, headless: true });
+  const launch = { executablePath: ensureChromium(), args: CHROMIUM_ARGS, headless: true };
+  if (disk) {
+    // A profile on disk, as users have: IndexedDB writes reach files. Playwright's default context
+    // keeps storage in memory, which makes some writes cheaper and some reads dearer.
+    profileDir = mkdtempSync(join(tmpdir(), 'edgeflow-bench-profile-'));
+    browser = await chromium.launchPersistentContext(profileDir, launch);
+  } else {
+    browser = await chromium.launch(launch);
+  }
   page = await browser.newPage();
   page.on('console', (msg) => {
     if (msg.type() === 'info' || msg.type() === 'error' || msg.type() === 'warning') {
@@ -49,18 +62,20 @@ async function openPage() {
 }
 
 async function browserEnv(p) {
-  return p.evaluate(async () => {
+  const storage = disk ? 'disk profile' : 'in-memory context';
+  return p.evaluate(async (storage) => {
     const adapter = await navigator.gpu?.requestAdapter();
     return {
       where: 'chromium',
       userAgent: navigator.userAgent,
       cores: navigator.hardwareConcurrency,
       crossOriginIsolated,
+      storage,
       gpu: adapter
         ? `${adapter.info.vendor} ${adapter.info.architecture} ${adapter.info.description}`.trim()
         : null,
     };
-  });
+  }, storage);
 }
 
 const rows = [];
@@ -128,6 +143,7 @@ if (rows.length) {
 }
 
 await browser?.close();
+if (profileDir) rmSync(profileDir, { recursive: true, force: true });
 await server.close();
 process.exit(failures ? 1 : 0);
 

@@ -393,23 +393,14 @@ export function createTrainingMethods(context: LabWorkerContext) {
         );
       }
       const reg = await registry();
-      let artifacts: tf.io.ModelArtifacts | undefined;
-      await run.model.save(
-        tf.io.withSaveHandler(async (a) => {
-          artifacts = a;
-          return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-        }),
-      );
-      if (!artifacts) throw new EdgeflowError('INTERNAL', 'tfjs produced no model artifacts to register.');
       const signature = {
         columns: run.dataset.schema.columns
           .filter((c) => c.role === 'feature')
           .map((c) => ({ name: c.name, type: c.type, nullable: c.nullable })),
         target: run.dataset.schema.target,
       };
-      return reg.registerVersion({
-        model: options.model,
-        artifacts,
+      // Weights go straight from the model's tensors into the registry: no concatenated copy.
+      return reg.saveModel(options.model, run.model, {
         pipeline: run.pipeline as never,
         profile: run.dataset.profile as never,
         signature: signature as never,

@@ -40,8 +40,13 @@ export interface CheckedArtifacts {
  * Checks tfjs artifacts before anything is hashed or stored.
  * @throws INVALID_ARGUMENT naming the field: binary (GraphDef) topology, bad weight specs, weight
  * bytes that do not match the specs ("wrong weights length").
+ * @param weightBytes the weight byte count when the bytes are not in `artifacts` (read from tensors later)
  */
-export function checkArtifacts(model: string, artifacts: io.ModelArtifacts): CheckedArtifacts {
+export function checkArtifacts(
+  model: string,
+  artifacts: io.ModelArtifacts,
+  weightBytes?: number,
+): CheckedArtifacts {
   const topology = artifacts.modelTopology;
   if (
     topology === undefined ||
@@ -71,7 +76,7 @@ export function checkArtifacts(model: string, artifacts: io.ModelArtifacts): Che
     );
   }
   const weightData = artifacts.weightData ?? new ArrayBuffer(0);
-  const actual = weightDataBytes(weightData);
+  const actual = weightBytes ?? weightDataBytes(weightData);
   const expected = expectedWeightBytes(specs.data);
   if (expected !== null && expected !== actual) {
     throw new EdgeflowError(

@@ -1,7 +1,6 @@
 // SHA-256 through WebCrypto (pages, workers and Node 20 all have `crypto.subtle`), and the split
 // of weight bytes into content-addressed chunks.
 import { EdgeflowError } from '../errors.ts';
-import type { ChunkPayload } from './types.ts';
 
 /** The largest chunk the registry stores: big values are slow to clone and may hit per-value limits. */
 export const MAX_CHUNK_BYTES = 64 * 1024 * 1024;
@@ -92,12 +91,6 @@ export function splitIntoChunks(
     chunks.push(joined);
   }
   return chunks;
-}
-
-/** Hashes chunk views concurrently (WebCrypto works off the calling thread) and pairs them with their digests. */
-export async function hashChunks(views: readonly Uint8Array[]): Promise<ChunkPayload[]> {
-  const digests = await Promise.all(views.map((view) => sha256Hex(view)));
-  return views.map((data, i) => ({ sha256: digests[i] as string, bytes: data.byteLength, data }));
 }
 
 /** A copy of a view's bytes as its own ArrayBuffer (the view itself when it already spans one whole buffer). */

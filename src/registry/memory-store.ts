@@ -107,6 +107,13 @@ export class MemoryModelStore implements ModelStore {
 
   async commitVersion(request: CommitVersionRequest): Promise<CommitVersionResult> {
     this.check();
+    // Blob bytes are read first; everything after is synchronous, so commits never interleave.
+    const bytes = await Promise.all(
+      request.chunks.map((chunk) =>
+        chunk.data instanceof Blob ? chunk.data.arrayBuffer() : (chunk.data ?? null),
+      ),
+    );
+    this.check();
     const existing = this.models.get(request.model);
     const lastVersion = existing?.lastVersion ?? 0;
     let version: number;
@@ -130,9 +137,10 @@ export class MemoryModelStore implements ModelStore {
       if (!chunk.data && !this.chunks.has(chunk.sha256)) throw chunkVanished(request.model, chunk.sha256);
     }
     request.onWriting?.();
-    for (const chunk of request.chunks) {
-      if (this.chunks.has(chunk.sha256) || !chunk.data) continue;
-      this.chunks.set(chunk.sha256, ownBuffer(chunk.data, true));
+    for (const [i, chunk] of request.chunks.entries()) {
+      const data = bytes[i];
+      if (this.chunks.has(chunk.sha256) || !data) continue;
+      this.chunks.set(chunk.sha256, data instanceof ArrayBuffer ? data : ownBuffer(data, true));
       chunksWritten++;
       bytesWritten += chunk.bytes;
     }
@@ -164,6 +172,11 @@ export class MemoryModelStore implements ModelStore {
       .map((v) => structuredClone(v));
   }
 
+  async latestVersion(model: string): Promise<ModelVersion | undefined> {
+    const all = await this.listVersions(model);
+    return all[all.length - 1];
+  }
+
   async deleteVersions(model: string, versions: readonly number[]): Promise<DeleteVersionsResult> {
     this.check();
     for (const version of versions) {
@@ -193,9 +206,16 @@ export class MemoryModelStore implements ModelStore {
     return { deleted, chunksFreed: candidates.size, bytesFreed };
   }
 
-  async readChunks(refs: readonly WeightChunkRef[]): Promise<(ArrayBuffer | undefined)[]> {
+  async readChunks(
+    refs: readonly WeightChunkRef[],
+    onChunk?: (index: number, data: ArrayBuffer) => void,
+  ): Promise<(ArrayBuffer | undefined)[]> {
     this.check();
-    return refs.map((ref) => this.chunks.get(ref.sha256)?.slice(0));
+    return refs.map((ref, index) => {
+      const data = this.chunks.get(ref.sha256)?.slice(0);
+      if (data) onChunk?.(index, data);
+      return data;
+    });
   }
 
   async chunkStats(): Promise<{ chunks: number; bytes: number }> {

@@ -2,7 +2,7 @@
 // queries) written once against the `ModelStore` interface, so IndexedDB and memory behave alike.
 import type { io } from '@tensorflow/tfjs';
 import { unzipSync, zipSync } from 'fflate';
-import { closestNames, EdgeflowError } from '../errors.ts';
+import { closestNames, EdgeflowError, isEdgeflowError } from '../errors.ts';
 import {
   type AliasMove,
   aliasNameSchema,
@@ -23,13 +23,8 @@ import {
 } from '../schemas/registry.ts';
 import { checkArtifacts, toModelArtifacts } from './artifacts.ts';
 import { ChangeChannel, REGISTRY_CHANNEL } from './change-channel.ts';
-import {
-  DEFAULT_CHUNK_BYTES,
-  hashChunks,
-  sha256Hex,
-  splitIntoChunks,
-  weightsDigest,
-} from './content-hash.ts';
+import { type ChunkSource, gatherChunks, viewSources } from './chunk-pipeline.ts';
+import { DEFAULT_CHUNK_BYTES, sha256Hex, splitIntoChunks, weightsDigest } from './content-hash.ts';
 import { buildExportFiles } from './export-files.ts';
 import { type ImportFiles, verifyImportFiles } from './import-files.ts';
 import { IndexedDbModelStore } from './indexeddb-store.ts';
@@ -42,6 +37,7 @@ import {
 import { MemoryModelStore } from './memory-store.ts';
 import { estimateStorage, type PersistenceResult, requestPersistence } from './quota.ts';
 import { type RegistrySession, startSession } from './session.ts';
+import { type LayersModelLike, pinWeights, TensorDigestCache } from './tensor-weights.ts';
 import { readTfjsIndexedDbModel } from './tfjs-indexeddb.ts';
 import type {
   ChunkPayload,
@@ -225,6 +221,13 @@ export class Registry {
   private readonly chunkBytes: number;
   private readonly now: () => number;
   private readonly session: RegistrySession;
+  /**
+   * Digests of chunks this registry wrote or verified, so a save does not copy bytes the store
+   * already holds. Only a hint: the commit checks, and a save retries with every chunk's bytes
+   * when a chunk believed stored was deleted meanwhile (by a prune in another tab, say).
+   */
+  private readonly knownChunks = new Set<string>();
+  private readonly tensorDigests = new TensorDigestCache();
 
   /** Use `createRegistry()`: it opens the store and marks interrupted runs. */
   constructor(store: ModelStore, session: RegistrySession, options: RegistryOptions) {
@@ -233,6 +236,9 @@ export class Registry {
     this.changes = new ChangeChannel(options.channel === undefined ? REGISTRY_CHANNEL : options.channel);
     this.chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK_BYTES;
     this.now = options.now ?? Date.now;
+    this.changes.subscribe((change) => {
+      if (change.type === 'versions-deleted') this.knownChunks.clear();
+    });
   }
 
   /** This registry's session id: the `owner` of runs it creates. */
@@ -290,13 +296,18 @@ export class Registry {
    * @throws MODEL_NOT_FOUND (unknown model or alias, with close names); VERSION_NOT_FOUND
    */
   async getVersion(model: string, versionOrAlias: number | string = 'latest'): Promise<ModelVersion> {
-    if (!(await this.store.getModel(model))) throw await this.modelNotFound(model);
+    // The model check and the first lookup run together: a load pays one round trip, not two.
+    const exists = this.store.getModel(model).then((m) => m !== undefined);
+    const ensureModel = async () => {
+      if (!(await exists)) throw await this.modelNotFound(model);
+    };
     let number: number | undefined;
     if (typeof versionOrAlias === 'number' || /^\d+$/.test(versionOrAlias)) {
       number = Number(versionOrAlias);
+      const [, found] = await Promise.all([ensureModel(), this.store.getVersion(model, number)]);
+      if (found) return found;
     } else if (versionOrAlias === 'latest') {
-      const all = await this.store.listVersions(model);
-      const last = all[all.length - 1];
+      const [, last] = await Promise.all([ensureModel(), this.store.latestVersion(model)]);
       if (!last) {
         throw new EdgeflowError(
           'VERSION_NOT_FOUND',
@@ -308,7 +319,7 @@ export class Registry {
       }
       return last;
     } else {
-      const alias = await this.store.getAlias(model, versionOrAlias);
+      const [, alias] = await Promise.all([ensureModel(), this.store.getAlias(model, versionOrAlias)]);
       if (!alias) {
         const known = (await this.store.listAliases(model)).map((a) => a.alias);
         const close = closestNames(versionOrAlias, known);
@@ -384,8 +395,7 @@ export class Registry {
     const views = splitIntoChunks(checked.weightData, this.chunkBytes);
     const total = views.reduce((sum, v) => sum + v.byteLength, 0);
     input.onProgress?.({ stage: 'hashing', bytes: total });
-    const chunks = await hashChunks(views);
-    const draft: VersionDraft = {
+    const draft: Omit<VersionDraft, 'weights'> = {
       ...this.metadata(input),
       format: checked.format,
       generatedBy: checked.generatedBy,
@@ -393,12 +403,91 @@ export class Registry {
       topology: checked.topology,
       trainingConfig: checked.trainingConfig,
       weightSpecs: checked.weightSpecs,
-      weights: await this.weightsOf(chunks),
       source,
     };
-    return this.commit(model, draft, chunks, {
-      onWriting: () => input.onProgress?.({ stage: 'writing', bytes: total }),
-    });
+    return (
+      await this.storeVersion(model, draft, viewSources(views), {
+        onWriting: () => input.onProgress?.({ stage: 'writing', bytes: total }),
+      })
+    ).version;
+  }
+
+  /**
+   * Registers a live tfjs `LayersModel` as a new version, reading weights straight from its tensors.
+   * Faster than `tfModel.save(registry.saveHandler(name))`: no concatenated copy of all weights, and
+   * chunks cut from tensors that did not change since this registry last saved them are neither
+   * read nor hashed again (tfjs gives a changed variable new data, so identity is a safe test).
+   * Optimizer state is not saved; use the save handler with `{ includeOptimizer: true }` for it.
+   *
+   * @example
+   * const v1 = await registry.saveModel('iris', model, { metrics: { accuracy: 0.97 } });
+   * const v2 = await registry.saveModel('iris', model); // unchanged weights: metadata only
+   * @throws INVALID_ARGUMENT (name, string/complex weights, non-JSON metadata); QUOTA_EXCEEDED
+   */
+  async saveModel(
+    model: string,
+    tfModel: LayersModelLike,
+    options: VersionMetadataInput = {},
+  ): Promise<ModelVersion> {
+    const name = checkModelName(model);
+    const pinned = pinWeights(name, tfModel, this.chunkBytes, this.tensorDigests);
+    try {
+      const topology = tfModel.toJSON(null, false);
+      const checked = checkArtifacts(
+        name,
+        { modelTopology: topology as object, weightSpecs: pinned.weightSpecs as io.WeightsManifestEntry[] },
+        pinned.bytes,
+      );
+      options.onProgress?.({ stage: 'hashing', bytes: pinned.bytes });
+      const draft: Omit<VersionDraft, 'weights'> = {
+        ...this.metadata(options),
+        format: 'layers-model',
+        generatedBy: 'edgeflow registry.saveModel',
+        convertedBy: null,
+        topology: checked.topology,
+        trainingConfig: null,
+        weightSpecs: checked.weightSpecs,
+        source: { kind: 'register', from: null },
+      };
+      const { version, chunks } = await this.storeVersion(name, draft, pinned.sources, {
+        onWriting: () => options.onProgress?.({ stage: 'writing', bytes: pinned.bytes }),
+      });
+      for (const [i, key] of pinned.keys.entries()) {
+        this.tensorDigests.set(key, (chunks[i] as ChunkPayload).sha256);
+      }
+      return version;
+    } finally {
+      pinned.release();
+    }
+  }
+
+  /**
+   * Gathers chunks (hashing and preparing them in a pipeline), commits the version, and retries once
+   * with every chunk's bytes if a chunk this registry believed stored was deleted meanwhile.
+   */
+  private async storeVersion(
+    model: string,
+    draft: Omit<VersionDraft, 'weights'>,
+    sources: readonly ChunkSource[],
+    options: { version?: number; onWriting?: () => void },
+  ): Promise<{ version: ModelVersion; chunks: ChunkPayload[] }> {
+    const prepare = (view: Uint8Array) => this.store.prepareChunk?.(view) ?? view;
+    let chunks = await gatherChunks(sources, { known: this.knownChunks, prepare });
+    const full: VersionDraft = { ...draft, weights: await this.weightsOf(chunks) };
+    let version: ModelVersion;
+    try {
+      version = await this.commit(model, full, chunks, options);
+    } catch (error) {
+      const omitted = chunks.some((c) => c.data === undefined);
+      const details = isEdgeflowError(error, 'INTEGRITY_FAILED') ? error.details : undefined;
+      if (!omitted || (details as { missingChunk?: unknown } | undefined)?.missingChunk !== true) throw error;
+      this.knownChunks.clear();
+      const known = sources.map((s, i) => ({ ...s, sha256: (chunks[i] as ChunkPayload).sha256 }));
+      chunks = await gatherChunks(known, { known: this.knownChunks, prepare, all: true });
+      version = await this.commit(model, full, chunks, options);
+    }
+    for (const chunk of chunks) this.knownChunks.add(chunk.sha256);
+    return { version, chunks };
   }
 
   private metadata(
@@ -471,8 +560,17 @@ export class Registry {
    */
   async loadWeights(version: ModelVersion): Promise<ArrayBuffer[]> {
     const refs = version.weights.chunks;
-    const data = await this.store.readChunks(refs);
-    await Promise.all(data.map((buffer, i) => this.verifyChunk(version, refs[i] as WeightChunkRef, buffer)));
+    // Each chunk is hashed as soon as its bytes arrive, while later chunks are still being read.
+    const digests: Promise<string | null>[] = [];
+    const data = await this.store.readChunks(refs, (i, buffer) => {
+      const digest = buffer.byteLength === refs[i]?.bytes ? sha256Hex(buffer) : Promise.resolve(null);
+      digest.catch(() => undefined);
+      digests[i] = digest;
+    });
+    await Promise.all(
+      data.map((buffer, i) => this.verifyChunk(version, refs[i] as WeightChunkRef, buffer, digests[i])),
+    );
+    for (const ref of refs) this.knownChunks.add(ref.sha256);
     return data as ArrayBuffer[];
   }
 
@@ -480,6 +578,7 @@ export class Registry {
     version: ModelVersion,
     ref: WeightChunkRef,
     buffer: ArrayBuffer | undefined,
+    digest?: Promise<string | null>,
   ): Promise<void> {
     const where = `weight chunk ${ref.sha256} of "${version.model}" version ${version.version}`;
     if (!buffer) {
@@ -491,7 +590,7 @@ export class Registry {
         },
       );
     }
-    const actual = buffer.byteLength === ref.bytes ? await sha256Hex(buffer) : null;
+    const actual = buffer.byteLength === ref.bytes ? await (digest ?? sha256Hex(buffer)) : null;
     if (actual !== ref.sha256) {
       throw new EdgeflowError(
         'INTEGRITY_FAILED',
@@ -561,6 +660,7 @@ export class Registry {
   async deleteVersions(model: string, versions: readonly number[]): Promise<DeleteVersionsResult> {
     if (!(await this.store.getModel(model))) throw await this.modelNotFound(model);
     const result = await this.store.deleteVersions(model, versions);
+    if (result.chunksFreed > 0) this.knownChunks.clear();
     if (result.deleted.length > 0)
       this.changes.announce({ type: 'versions-deleted', model, versions: result.deleted });
     return result;
@@ -772,8 +872,7 @@ export class Registry {
       ),
       this.chunkBytes,
     );
-    const chunks = await hashChunks(views);
-    const draft: VersionDraft = {
+    const draft: Omit<VersionDraft, 'weights'> = {
       description: manifest.description,
       runId: manifest.lineage.runId,
       datasetFingerprint: manifest.lineage.datasetFingerprint,
@@ -788,15 +887,15 @@ export class Registry {
       topology: verified.topology as Json,
       trainingConfig: (verified.trainingConfig ?? null) as Json,
       weightSpecs: verified.weightSpecs,
-      weights: await this.weightsOf(chunks),
       source: { kind: 'import', from: `${manifest.model}@${manifest.version}` } satisfies VersionSource,
     };
-    return this.commit(
+    const stored = await this.storeVersion(
       model,
       draft,
-      chunks,
+      viewSources(views),
       (options.version ?? 'keep') === 'keep' ? { version: manifest.version } : {},
     );
+    return stored.version;
   }
 
   /** Imports a `.zip` made by `exportVersionZip`. @throws INVALID_ARGUMENT (not a zip) and `importVersion`'s codes */

@@ -69,6 +69,6 @@ export function chunkVanished(model: string, sha256: string): EdgeflowError {
   return new EdgeflowError(
     'INTEGRITY_FAILED',
     `Weight chunk ${sha256} of the new "${model}" version is no longer stored (a concurrent delete removed it). Nothing was written; load the source version's weights and register them again.`,
-    { details: { model, sha256 } },
+    { details: { model, sha256, missingChunk: true } },
   );
 }

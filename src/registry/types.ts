@@ -17,10 +17,11 @@ export interface ChunkPayload {
   sha256: string;
   bytes: number;
   /**
-   * The bytes; absent when the chunk is known to be stored already (copies of a version). A store
-   * that then finds it missing fails with INTEGRITY_FAILED instead of writing a version without weights.
+   * The bytes (a view, or a Blob from the store's `prepareChunk`); absent when the chunk is believed
+   * to be stored already (copies, resaves). A store that then finds it missing fails with
+   * INTEGRITY_FAILED (`details.missingChunk`) instead of writing a version without weights.
    */
-  data?: Uint8Array;
+  data?: Uint8Array | Blob;
 }
 
 /** The version fields a caller provides; the store adds `model`, `version` and `createdAt`. */
@@ -106,13 +107,26 @@ export interface ModelStore {
   getVersion(model: string, version: number): Promise<ModelVersion | undefined>;
   /** Every version of the model, ascending by number. */
   listVersions(model: string): Promise<ModelVersion[]>;
+  /** The model's highest-numbered version (one record read, not the whole list). */
+  latestVersion(model: string): Promise<ModelVersion | undefined>;
   /**
    * Deletes versions and, in the same transaction, every weight chunk no other version uses.
    * @throws VERSION_CONFLICT when an alias points at one of them.
    */
   deleteVersions(model: string, versions: readonly number[]): Promise<DeleteVersionsResult>;
-  /** Reads chunk bytes in order; undefined where a chunk is missing. The caller verifies hashes. */
-  readChunks(refs: readonly WeightChunkRef[]): Promise<(ArrayBuffer | undefined)[]>;
+  /**
+   * Reads chunk bytes in order; undefined where a chunk is missing. The caller verifies hashes;
+   * `onChunk` hears of each chunk as soon as its bytes are in memory, so hashing can start early.
+   */
+  readChunks(
+    refs: readonly WeightChunkRef[],
+    onChunk?: (index: number, data: ArrayBuffer) => void,
+  ): Promise<(ArrayBuffer | undefined)[]>;
+  /**
+   * Optional: turns chunk bytes into the form this medium stores best, ahead of the commit (the
+   * IndexedDB store makes a Blob, which Chromium writes far faster than an ArrayBuffer value).
+   */
+  prepareChunk?(view: Uint8Array): Uint8Array | Blob;
   /** How many weight chunks and bytes are stored (for tests, diagnostics and GC checks). */
   chunkStats(): Promise<{ chunks: number; bytes: number }>;
 

@@ -121,6 +121,35 @@ export function runModelStoreContract(label: string, harness: ModelStoreHarness)
       await registry.close();
     });
 
+    test('latestVersion reads the highest number; unknown models have none', async () => {
+      const { registry, store } = await open();
+      for (const seed of [1, 2, 3])
+        await registry.registerVersion({ model: 'l', artifacts: fakeArtifacts(4, seed) });
+      await registry.deleteVersions('l', [3]);
+      expect((await store.latestVersion('l'))?.version).toBe(2);
+      expect(await store.latestVersion('none')).toBeUndefined();
+      await registry.close();
+    });
+
+    test('a chunk another registry deleted meanwhile is written again, not referenced while missing', async () => {
+      const { registry, store } = await open({ chunkBytes: 256 });
+      // A second registry on the same store (as another tab would have) deletes the only version.
+      const other = await createRegistry({ store, channel: null, chunkBytes: 256 });
+      await registry.registerVersion({ model: 'gone', artifacts: fakeArtifacts(128, 5) });
+      await other.deleteVersions('gone', [1]);
+      expect(await store.chunkStats()).toEqual({ chunks: 0, bytes: 0 });
+      // `registry` still believes the chunks are stored; the commit finds them gone and retries with the bytes.
+      const again = await registry.registerVersion({ model: 'gone', artifacts: fakeArtifacts(128, 5) });
+      expect(await store.chunkStats()).toEqual({ chunks: 2, bytes: 512 });
+      const loaded = await registry.loadArtifacts('gone', again.version);
+      const parts = loaded.weightData as ArrayBuffer[];
+      expect(parts.map((p) => p.byteLength)).toEqual([256, 256]);
+      expect(new Uint8Array(await new Blob(parts).arrayBuffer())).toEqual(
+        new Uint8Array(fakeArtifacts(128, 5).weightData),
+      );
+      await registry.close();
+    });
+
     test('concurrent registrations get distinct version numbers', async () => {
       const { registry } = await open();
       const versions = await Promise.all(

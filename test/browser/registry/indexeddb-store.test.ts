@@ -32,9 +32,11 @@ runModelStoreContract('indexeddb', {
     const db = await openDB<RegistryDbSchema>((store as IndexedDbModelStore).name);
     const chunk = await db.get('chunks', sha256);
     if (!chunk) throw new Error(`no chunk ${sha256} to corrupt`);
-    const bytes = new Uint8Array(chunk.data);
+    // Chunks are Blobs since schema v3; the corrupted copy is written back in the same form.
+    expect(chunk.data).toBeInstanceOf(Blob);
+    const bytes = new Uint8Array(await (chunk.data as Blob).arrayBuffer());
     bytes[0] = (bytes[0] ?? 0) ^ 0xff;
-    await db.put('chunks', { ...chunk, data: bytes.buffer });
+    await db.put('chunks', { ...chunk, data: new Blob([bytes]) });
     db.close();
   },
   propertyRuns: 15,

@@ -152,3 +152,75 @@ test('an exported version loads with plain tf.loadLayersModel over HTTP', async 
   model.dispose();
   expect(tf.memory().numTensors).toBe(start);
 });
+
+test('saveModel stores the same bytes as model.save(saveHandler) and loads back identically', async () => {
+  // 64-byte chunks: most chunks span two tensors, so the byte layout across tensors is exercised.
+  const name = `edgeflow-savemodel-${Date.now()}`;
+  const small = await createRegistry({
+    store: new IndexedDbModelStore({ name }),
+    channel: null,
+    chunkBytes: 64,
+  });
+  const model = denseModel(21);
+  try {
+    const viaHandler = await model.save(small.saveHandler('same'));
+    expect(viaHandler.modelArtifactsInfo.weightDataBytes).toBe(67 * 4);
+    const direct = await small.saveModel('same', model, { metrics: { accuracy: 0.5 } });
+    const first = await small.getVersion('same', 1);
+    expect(direct.version).toBe(2);
+    expect(direct.weights.sha256).toBe(first.weights.sha256);
+    expect(direct.weights.chunks).toEqual(first.weights.chunks);
+    expect(direct.weightSpecs).toEqual(first.weightSpecs);
+    expect(direct.metrics).toEqual({ accuracy: 0.5 });
+    const loaded = await tf.loadLayersModel(small.loadHandler('same', 2));
+    expect(await predict(loaded)).toEqual(await predict(model));
+    loaded.dispose();
+  } finally {
+    model.dispose();
+    await small.close();
+    await deleteDB(name);
+  }
+});
+
+test('saveModel after the weights change stores the new weights; unchanged weights write nothing', async () => {
+  const name = `edgeflow-resave-${Date.now()}`;
+  const store = new IndexedDbModelStore({ name });
+  const small = await createRegistry({ store, channel: null, chunkBytes: 64 });
+  const model = denseModel(31);
+  try {
+    await small.saveModel('m', model);
+    const stats = await store.chunkStats();
+    const same = await small.saveModel('m', model);
+    expect(await store.chunkStats()).toEqual(stats);
+    expect(same.weights.sha256).toBe((await small.getVersion('m', 1)).weights.sha256);
+
+    // One optimizer step changes every variable (each gets new tensor data).
+    model.compile({ optimizer: tf.train.sgd(0.5), loss: 'categoricalCrossentropy' });
+    const xs = tf.tensor2d([[1, 2, 3, 4]]);
+    const ys = tf.tensor2d([[0, 1, 0]]);
+    await model.fit(xs, ys, { epochs: 1, verbose: 0 });
+    xs.dispose();
+    ys.dispose();
+    const trained = await small.saveModel('m', model);
+    expect(trained.weights.sha256).not.toBe(same.weights.sha256);
+    const loaded = await tf.loadLayersModel(small.loadHandler('m', trained.version));
+    expect(await predict(loaded)).toEqual(await predict(model));
+    loaded.dispose();
+
+    // Changing one layer only: the other layer's chunks keep their digests and are not rewritten.
+    const [kernel, bias] = model.layers[1]?.getWeights() ?? [];
+    model.layers[1]?.setWeights([tf.onesLike(kernel as tf.Tensor), tf.zerosLike(bias as tf.Tensor)]);
+    const edited = await small.saveModel('m', model);
+    const before = new Set(trained.weights.chunks.map((c) => c.sha256));
+    const kept = edited.weights.chunks.filter((c) => before.has(c.sha256)).length;
+    expect(kept).toBeGreaterThan(0);
+    expect(kept).toBeLessThan(edited.weights.chunks.length);
+    const reloaded = await tf.loadLayersModel(small.loadHandler('m', edited.version));
+    expect(await predict(reloaded)).toEqual(await predict(model));
+    reloaded.dispose();
+  } finally {
+    model.dispose();
+    await small.close();
+    await deleteDB(name);
+  }
+});
