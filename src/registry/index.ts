@@ -35,6 +35,7 @@ export {
 } from './io-handlers.ts';
 export { MemoryModelStore } from './memory-store.ts';
 export type { PersistenceResult } from './quota.ts';
+export type { LayersModelLike, TensorLike } from './tensor-weights.ts';
 export {
   type CreateRunInput,
   createRegistry,

@@ -6,6 +6,7 @@ import { isEdgeflowError } from '../../../src/errors.ts';
 import {
   REGISTRY_DB_VERSION,
   type RegistryDbSchema,
+  type StoredChunk,
   UPGRADE_STEPS,
 } from '../../../src/registry/idb-schema.ts';
 import { IndexedDbModelStore } from '../../../src/registry/indexeddb-store.ts';
@@ -86,6 +87,32 @@ test('a database written by the v1 schema is migrated on open', async () => {
   const db = await openDB(name);
   expect(db.version).toBe(REGISTRY_DB_VERSION);
   db.close();
+});
+
+test('weight chunks stored as ArrayBuffers (schema v2) still load and verify; new ones are Blobs', async () => {
+  const name = freshName();
+  const registry = await createRegistry({
+    store: new IndexedDbModelStore({ name }),
+    channel: null,
+    chunkBytes: 256,
+  });
+  const artifacts = fakeArtifacts(128, 9);
+  const version = await registry.registerVersion({ model: 'old', artifacts });
+  await registry.close();
+  // Rewrite every chunk the way schema v2 stored it: the bytes as an ArrayBuffer value.
+  const db = await openDB<RegistryDbSchema>(name);
+  for (const ref of version.weights.chunks) {
+    const chunk = await db.get('chunks', ref.sha256);
+    expect(chunk?.data).toBeInstanceOf(Blob);
+    await db.put('chunks', { ...(chunk as StoredChunk), data: await (chunk?.data as Blob).arrayBuffer() });
+  }
+  db.close();
+  const reopened = await createRegistry({ store: new IndexedDbModelStore({ name }), channel: null });
+  const loaded = await reopened.loadArtifacts('old', version.version);
+  expect(new Uint8Array(await new Blob(loaded.weightData as ArrayBuffer[]).arrayBuffer())).toEqual(
+    new Uint8Array(artifacts.weightData),
+  );
+  await reopened.close();
 });
 
 test('a store opened by code older than the database is STORE_OUTDATED', async () => {
