@@ -25,6 +25,37 @@ export interface AlternatedTimes {
 }
 
 /**
+ * Gives every weight of `model` new tensor data with the same values, so `registry.saveModel` cannot
+ * reuse digests it cached for the old tensors: the next save is a true first save, hashing included.
+ */
+export function freshWeights(model: tf.LayersModel): void {
+  const copies = model.getWeights().map((w) => tf.add(w, 0));
+  model.setWeights(copies);
+  tf.dispose(copies);
+}
+
+/** One measurement (ms, lower is better) from alternated times on `model`. */
+export function timesMeasurement(
+  bench: string,
+  times: AlternatedTimes,
+  model: tf.LayersModel,
+): BenchMeasurement {
+  return {
+    bench,
+    unit: 'ms',
+    value: times.ours,
+    baseline: times.theirs,
+    better: 'lower',
+    extra: {
+      params: model.countParams(),
+      bytes: model.countParams() * 4,
+      oursAll: times.oursAll.map(Math.round),
+      theirsAll: times.theirsAll.map(Math.round),
+    },
+  };
+}
+
+/**
  * Runs `measure` for a 2M- and a 25M-parameter model (200k and 2M under BENCH_QUICK). `measure`
  * returns one timing per variant: '' names the main figure (`registry-save-2M`), any other key a
  * second path (`registry-save-handler-2M`).
@@ -49,19 +80,7 @@ export async function measureModelSizes(
       ctx.log(`${bench} ${label}: ${model.countParams()} params, ${rounds} rounds`);
       const variants = await measure({ label, registry, model, path, rounds });
       for (const [variant, times] of Object.entries(variants)) {
-        results.push({
-          bench: `${bench}${variant ? `-${variant}` : ''}-${label}`,
-          unit: 'ms',
-          value: times.ours,
-          baseline: times.theirs,
-          better: 'lower',
-          extra: {
-            params: model.countParams(),
-            bytes: model.countParams() * 4,
-            oursAll: times.oursAll.map(Math.round),
-            theirsAll: times.theirsAll.map(Math.round),
-          },
-        });
+        results.push(timesMeasurement(`${bench}${variant ? `-${variant}` : ''}-${label}`, times, model));
       }
     } finally {
       model.dispose();

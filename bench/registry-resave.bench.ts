@@ -8,6 +8,7 @@ import { IndexedDbModelStore } from '../src/registry/indexeddb-store.ts';
 import { createRegistry, type Registry } from '../src/registry/registry.ts';
 import { denseModelOfSize } from '../test/fixtures/registry/dense-models.ts';
 import { type BenchMeasurement, defineBench, timeAlternating } from './harness.ts';
+import { freshWeights, timesMeasurement } from './registry-bench-sizes.ts';
 
 export default defineBench({
   name: 'registry-resave',
@@ -32,26 +33,16 @@ export default defineBench({
           run: () => save(registry),
         },
         {
-          // A first save: nothing of these weights is stored.
+          // A first save: nothing of these weights is stored, and their tensors are new.
           setup: async () => {
             if ((await registry.listModels()).length) await registry.prune('bench', { keepLast: 0 });
+            freshWeights(model);
           },
           run: () => save(registry),
         },
         rounds,
       );
-      return {
-        bench,
-        unit: 'ms',
-        value: times.ours,
-        baseline: times.theirs,
-        better: 'lower',
-        extra: {
-          params: model.countParams(),
-          oursAll: times.oursAll.map(Math.round),
-          theirsAll: times.theirsAll.map(Math.round),
-        },
-      };
+      return timesMeasurement(bench, times, model);
     };
     try {
       return [

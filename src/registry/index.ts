@@ -35,7 +35,6 @@ export {
 } from './io-handlers.ts';
 export { MemoryModelStore } from './memory-store.ts';
 export type { PersistenceResult } from './quota.ts';
-export type { LayersModelLike, TensorLike } from './tensor-weights.ts';
 export {
   type CreateRunInput,
   createRegistry,
@@ -49,6 +48,7 @@ export {
   type RunPatch,
   type VersionMetadataInput,
 } from './registry.ts';
+export type { LayersModelLike, TensorLike } from './tensor-weights.ts';
 export type {
   AliasMoveRequest,
   ChunkPayload,

@@ -102,9 +102,9 @@ test('weight chunks stored as ArrayBuffers (schema v2) still load and verify; ne
   // Rewrite every chunk the way schema v2 stored it: the bytes as an ArrayBuffer value.
   const db = await openDB<RegistryDbSchema>(name);
   for (const ref of version.weights.chunks) {
-    const chunk = await db.get('chunks', ref.sha256);
-    expect(chunk?.data).toBeInstanceOf(Blob);
-    await db.put('chunks', { ...(chunk as StoredChunk), data: await (chunk?.data as Blob).arrayBuffer() });
+    const chunk = (await db.get('chunks', ref.sha256)) as StoredChunk;
+    expect(chunk.data).toBeInstanceOf(Blob);
+    await db.put('chunks', { ...chunk, data: await (chunk.data as Blob).arrayBuffer() });
   }
   db.close();
   const reopened = await createRegistry({ store: new IndexedDbModelStore({ name }), channel: null });
