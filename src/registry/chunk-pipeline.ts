@@ -1,8 +1,9 @@
-// Turns weight bytes into the chunk payloads a version commit stores, overlapping the two costly
-// steps: WebCrypto hashes chunks on its own thread while this thread copies earlier chunks into
-// the store's preferred form (a Blob for IndexedDB). Chunks believed stored already are neither
-// copied nor, when their digest is known, even read.
-import { sha256Hex } from './content-hash.ts';
+// Turns weight bytes into the chunk payloads a version commit stores: SHA-256 digests (on the
+// hasher's worker for buffers of the pipeline's own, in place for views it must not detach) and
+// the store's preferred form of the bytes (a Blob for IndexedDB), prepared before the digest when
+// the chunk is likely new. Chunks believed stored already are neither copied nor, when their digest
+// is known, even read.
+import type { ChunkHasher } from './hasher.ts';
 import type { ChunkPayload } from './types.ts';
 
 /** One chunk to store: its size, its digest when known without reading, and its bytes on demand. */
@@ -12,6 +13,16 @@ export interface ChunkSource {
   sha256?: string;
   /** The chunk's bytes; called at most once per gathering. */
   read(): Uint8Array | Promise<Uint8Array>;
+  /**
+   * The bytes are most likely not stored yet (weights that changed since the last save): they are
+   * prepared while they hash, instead of after the digest says they are new.
+   */
+  likelyNew?: boolean;
+  /**
+   * `read()` returns a fresh buffer of its own (a view over all of it) that nobody else holds: it
+   * may travel to the hashing worker without a copy.
+   */
+  owned?: boolean;
 }
 
 /** How `gatherChunks` treats chunks. */
@@ -20,37 +31,60 @@ export interface GatherOptions {
   known: ReadonlySet<string>;
   /** The store's preferred form of chunk bytes. */
   prepare(view: Uint8Array): Uint8Array | Blob;
+  hasher: ChunkHasher;
   /** Prepare every chunk, known or not (the retry after a believed-stored chunk turned out gone). */
   all?: boolean;
 }
 
+interface Hashed {
+  sha256: string;
+  /** The bytes, still readable after hashing (undefined once handed to the worker for good). */
+  view: Uint8Array | undefined;
+  prepared: Uint8Array | Blob | undefined;
+}
+
+async function hashSource(source: ChunkSource, options: GatherOptions): Promise<Hashed> {
+  const view = await source.read();
+  const prepared = source.likelyNew && !options.all ? options.prepare(view) : undefined;
+  if (!source.owned) return { sha256: await options.hasher.digestView(view), view, prepared };
+  if (prepared) {
+    // Prepared already: the bytes go to the worker for good.
+    const { sha256 } = await options.hasher.digestOwned(view.buffer as ArrayBuffer);
+    return { sha256, view: undefined, prepared };
+  }
+  const { sha256, buffer } = await options.hasher.digestOwned(view.buffer as ArrayBuffer);
+  return { sha256, view: new Uint8Array(buffer), prepared };
+}
+
 /**
- * Hashes and prepares chunks in order. Every unknown digest is requested at once (WebCrypto queues
- * them on its thread), and chunk i is prepared as soon as its digest arrives, while later ones hash.
+ * Hashes and prepares chunks in order. Every unknown digest is requested at once (the hasher
+ * queues them), and chunk i is prepared as soon as its digest arrives, while later ones hash (or at
+ * once, for a chunk that is likely new).
  */
 export async function gatherChunks(
   sources: readonly ChunkSource[],
   options: GatherOptions,
 ): Promise<ChunkPayload[]> {
   const hashed = sources.map((source) =>
-    source.sha256 === undefined
-      ? (async () => {
-          const view = await source.read();
-          return { view, sha256: await sha256Hex(view) };
-        })()
-      : undefined,
+    source.sha256 === undefined ? hashSource(source, options) : undefined,
   );
   // A failure below abandons later chunks: keep their rejections from going unobserved.
   for (const pending of hashed) pending?.catch(() => undefined);
   const chunks: ChunkPayload[] = [];
   for (const [i, source] of sources.entries()) {
     const pending = hashed[i];
-    const { view, sha256 } = pending ? await pending : { view: undefined, sha256: source.sha256 as string };
+    const { view, prepared, sha256 }: Hashed = pending
+      ? await pending
+      : { view: undefined, prepared: undefined, sha256: source.sha256 as string };
     if (!options.all && options.known.has(sha256)) {
       chunks.push({ sha256, bytes: source.bytes });
       continue;
     }
-    chunks.push({ sha256, bytes: source.bytes, data: options.prepare(view ?? (await source.read())) });
+    chunks.push({
+      sha256,
+      bytes: source.bytes,
+      data: prepared ?? options.prepare(view ?? (await source.read())),
+    });
   }
   return chunks;
 }

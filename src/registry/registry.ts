@@ -26,6 +26,7 @@ import { ChangeChannel, REGISTRY_CHANNEL } from './change-channel.ts';
 import { type ChunkSource, gatherChunks, viewSources } from './chunk-pipeline.ts';
 import { DEFAULT_CHUNK_BYTES, sha256Hex, splitIntoChunks, weightsDigest } from './content-hash.ts';
 import { buildExportFiles } from './export-files.ts';
+import { type ChunkHasher, createChunkHasher } from './hasher.ts';
 import { type ImportFiles, verifyImportFiles } from './import-files.ts';
 import { IndexedDbModelStore } from './indexeddb-store.ts';
 import {
@@ -228,6 +229,8 @@ export class Registry {
    */
   private readonly knownChunks = new Set<string>();
   private readonly tensorDigests = new TensorDigestCache();
+  /** SHA-256 on a worker of its own (in place where workers are missing). */
+  private readonly hasher: ChunkHasher = createChunkHasher();
 
   /** Use `createRegistry()`: it opens the store and marks interrupted runs. */
   constructor(store: ModelStore, session: RegistrySession, options: RegistryOptions) {
@@ -254,6 +257,7 @@ export class Registry {
   /** Ends the session (its running runs count as interrupted from now on) and closes the store. */
   async close(): Promise<void> {
     this.changes.close();
+    this.hasher.close();
     this.session.end();
     await this.store.close();
   }
@@ -472,7 +476,7 @@ export class Registry {
     options: { version?: number; onWriting?: () => void },
   ): Promise<{ version: ModelVersion; chunks: ChunkPayload[] }> {
     const prepare = (view: Uint8Array) => this.store.prepareChunk?.(view) ?? view;
-    let chunks = await gatherChunks(sources, { known: this.knownChunks, prepare });
+    let chunks = await gatherChunks(sources, { known: this.knownChunks, prepare, hasher: this.hasher });
     const full: VersionDraft = { ...draft, weights: await this.weightsOf(chunks) };
     let version: ModelVersion;
     try {
@@ -483,7 +487,12 @@ export class Registry {
       if (!omitted || (details as { missingChunk?: unknown } | undefined)?.missingChunk !== true) throw error;
       this.knownChunks.clear();
       const known = sources.map((s, i) => ({ ...s, sha256: (chunks[i] as ChunkPayload).sha256 }));
-      chunks = await gatherChunks(known, { known: this.knownChunks, prepare, all: true });
+      chunks = await gatherChunks(known, {
+        known: this.knownChunks,
+        prepare,
+        hasher: this.hasher,
+        all: true,
+      });
       version = await this.commit(model, full, chunks, options);
     }
     for (const chunk of chunks) this.knownChunks.add(chunk.sha256);
@@ -561,24 +570,33 @@ export class Registry {
   async loadWeights(version: ModelVersion): Promise<ArrayBuffer[]> {
     const refs = version.weights.chunks;
     // Each chunk is hashed as soon as its bytes arrive, while later chunks are still being read.
-    const digests: Promise<string | null>[] = [];
+    // The buffer travels to the hashing worker and back; the one read is detached meanwhile.
+    const hashed: Promise<{ sha256: string | null; buffer: ArrayBuffer }>[] = [];
     const data = await this.store.readChunks(refs, (i, buffer) => {
-      const digest = buffer.byteLength === refs[i]?.bytes ? sha256Hex(buffer) : Promise.resolve(null);
-      digest.catch(() => undefined);
-      digests[i] = digest;
+      const pending =
+        buffer.byteLength === refs[i]?.bytes
+          ? this.hasher.digestOwned(buffer)
+          : Promise.resolve({ sha256: null, buffer });
+      pending.catch(() => undefined);
+      hashed[i] = pending;
     });
-    await Promise.all(
-      data.map((buffer, i) => this.verifyChunk(version, refs[i] as WeightChunkRef, buffer, digests[i])),
+    const verified = await Promise.all(
+      data.map(async (read, i) => {
+        const result = await hashed[i];
+        const buffer = result?.buffer ?? read;
+        await this.verifyChunk(version, refs[i] as WeightChunkRef, buffer, result?.sha256);
+        return buffer as ArrayBuffer;
+      }),
     );
     for (const ref of refs) this.knownChunks.add(ref.sha256);
-    return data as ArrayBuffer[];
+    return verified;
   }
 
   private async verifyChunk(
     version: ModelVersion,
     ref: WeightChunkRef,
     buffer: ArrayBuffer | undefined,
-    digest?: Promise<string | null>,
+    digest?: string | null,
   ): Promise<void> {
     const where = `weight chunk ${ref.sha256} of "${version.model}" version ${version.version}`;
     if (!buffer) {
@@ -590,7 +608,8 @@ export class Registry {
         },
       );
     }
-    const actual = buffer.byteLength === ref.bytes ? await (digest ?? sha256Hex(buffer)) : null;
+    const actual =
+      buffer.byteLength !== ref.bytes ? null : digest === undefined ? await sha256Hex(buffer) : digest;
     if (actual !== ref.sha256) {
       throw new EdgeflowError(
         'INTEGRITY_FAILED',

@@ -144,8 +144,15 @@ export function pinWeights(
       const cached = cache.get(key);
       sources.push({
         bytes: end - start,
-        ...(cached === undefined ? {} : { sha256: cached }),
+        ...(cached === undefined ? { likelyNew: true } : { sha256: cached }),
+        owned: segments.length > 1,
         read: async () => {
+          const only = segments.length === 1 ? segments[0] : undefined;
+          if (only) {
+            // Within one tensor: a view of its data, no copy (the store and WebCrypto copy anyway).
+            const view = await dataOf(only.weight);
+            return new Uint8Array(view.buffer, view.byteOffset + only.from, only.to - only.from);
+          }
           const out = new Uint8Array(end - start);
           for (const s of segments) {
             const view = await dataOf(s.weight);

@@ -3,9 +3,12 @@
 import { expect, test } from 'vitest';
 import { gatherChunks, viewSources } from '../../../src/registry/chunk-pipeline.ts';
 import { sha256Hex } from '../../../src/registry/content-hash.ts';
+import { createChunkHasher } from '../../../src/registry/hasher.ts';
 import { TensorDigestCache } from '../../../src/registry/tensor-weights.ts';
 
 const bytes = (fill: number, n = 32) => new Uint8Array(n).fill(fill);
+// Node has no Worker: the hasher digests in place here; test/browser covers the worker.
+const hasher = createChunkHasher();
 
 test('gatherChunks hashes every chunk, prepares only those not known to be stored', async () => {
   const views = [bytes(1), bytes(2), bytes(3)];
@@ -13,6 +16,7 @@ test('gatherChunks hashes every chunk, prepares only those not known to be store
   const prepared: Uint8Array[] = [];
   const chunks = await gatherChunks(viewSources(views), {
     known,
+    hasher,
     prepare: (view) => {
       prepared.push(view);
       return view;
@@ -22,7 +26,7 @@ test('gatherChunks hashes every chunk, prepares only those not known to be store
   expect(chunks.map((c) => c.data !== undefined)).toEqual([true, false, true]);
   expect(prepared).toEqual([views[0], views[2]]);
   // `all` prepares the known one too (the retry after a chunk vanished).
-  const all = await gatherChunks(viewSources(views), { known, prepare: (v) => v, all: true });
+  const all = await gatherChunks(viewSources(views), { known, hasher, prepare: (v) => v, all: true });
   expect(all.every((c) => c.data !== undefined)).toBe(true);
 });
 
@@ -36,17 +40,46 @@ test('gatherChunks trusts a given digest and reads the chunk only when it must b
       return bytes(7);
     },
   };
-  const skipped = await gatherChunks([source], { known: new Set(['a'.repeat(64)]), prepare: (v) => v });
+  const skipped = await gatherChunks([source], {
+    known: new Set(['a'.repeat(64)]),
+    hasher,
+    prepare: (v) => v,
+  });
   expect(skipped).toEqual([{ sha256: 'a'.repeat(64), bytes: 32 }]);
   expect(reads).toBe(0);
-  const written = await gatherChunks([source], { known: new Set(), prepare: (v) => v });
+  const written = await gatherChunks([source], { known: new Set(), hasher, prepare: (v) => v });
   expect(written[0]?.data).toEqual(bytes(7));
   expect(reads).toBe(1);
 });
 
+test('owned chunks: likely-new ones are prepared at once, known ones never, others from the bytes hashing hands back', async () => {
+  const order: string[] = [];
+  const source = (fill: number, likelyNew: boolean) => ({
+    bytes: 32,
+    owned: true,
+    likelyNew,
+    read: () => {
+      order.push(`read ${fill}`);
+      return bytes(fill);
+    },
+  });
+  const known = new Set([await sha256Hex(bytes(2))]);
+  const chunks = await gatherChunks([source(1, true), source(2, false), source(3, false)], {
+    known,
+    hasher,
+    prepare: (view) => {
+      order.push(`prepare ${view[0]}`);
+      return view.slice();
+    },
+  });
+  expect(chunks.map((c) => c.data)).toEqual([bytes(1), undefined, bytes(3)]);
+  expect(order.filter((step) => step.startsWith('prepare'))).toEqual(['prepare 1', 'prepare 3']);
+  expect(order.filter((step) => step.startsWith('read'))).toEqual(['read 1', 'read 2', 'read 3']);
+});
+
 test('a failed read rejects the gathering with its own error', async () => {
   const failing = { bytes: 1, read: () => Promise.reject(new Error('tensor disposed')) };
-  await expect(gatherChunks([failing], { known: new Set(), prepare: (v) => v })).rejects.toThrow(
+  await expect(gatherChunks([failing], { known: new Set(), hasher, prepare: (v) => v })).rejects.toThrow(
     'tensor disposed',
   );
 });
