@@ -38,7 +38,7 @@ export interface GatherOptions {
 
 interface Hashed {
   sha256: string;
-  /** The bytes, still readable after hashing (undefined once handed to the worker for good). */
+  /** The bytes, readable after hashing (undefined when the digest was known without reading). */
   view: Uint8Array | undefined;
   prepared: Uint8Array | Blob | undefined;
 }
@@ -47,13 +47,11 @@ async function hashSource(source: ChunkSource, options: GatherOptions): Promise<
   const view = await source.read();
   const prepared = source.likelyNew && !options.all ? options.prepare(view) : undefined;
   if (!source.owned) return { sha256: await options.hasher.digestView(view), view, prepared };
-  if (prepared) {
-    // Prepared already: the bytes go to the worker for good.
-    const { sha256 } = await options.hasher.digestOwned(view.buffer as ArrayBuffer);
-    return { sha256, view: undefined, prepared };
-  }
+  // The buffer travels to the worker and back; a store that keeps views as they are (memory)
+  // prepared the very view that is detached meanwhile, so it is swapped for the one returned.
   const { sha256, buffer } = await options.hasher.digestOwned(view.buffer as ArrayBuffer);
-  return { sha256, view: new Uint8Array(buffer), prepared };
+  const back = new Uint8Array(buffer);
+  return { sha256, view: back, prepared: prepared === view ? back : prepared };
 }
 
 /**

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { commands } from 'vitest/browser';
 import { IndexedDbModelStore } from '../../../src/registry/indexeddb-store.ts';
 import { registerEdgeflowRouter } from '../../../src/registry/io-handlers.ts';
+import { MemoryModelStore } from '../../../src/registry/memory-store.ts';
 import { createRegistry, type Registry } from '../../../src/registry/registry.ts';
 
 const dbName = `edgeflow-tfjs-${Date.now()}`;
@@ -222,5 +223,22 @@ test('saveModel after the weights change stores the new weights; unchanged weigh
     model.dispose();
     await small.close();
     await deleteDB(name);
+  }
+});
+
+test('saveModel into a memory store in the page: chunks hashed on the worker keep their bytes', async () => {
+  // 64-byte chunks spanning tensors are assembled by the registry and hashed on the worker; the
+  // memory store keeps the very bytes it is given, so they must come back from the worker intact.
+  const memory = await createRegistry({ store: new MemoryModelStore(), channel: null, chunkBytes: 64 });
+  const model = denseModel(41);
+  try {
+    const version = await memory.saveModel('mem', model);
+    expect(version.weights.chunks.length).toBe(Math.ceil((67 * 4) / 64));
+    const loaded = await tf.loadLayersModel(memory.loadHandler('mem', version.version));
+    expect(await predict(loaded)).toEqual(await predict(model));
+    loaded.dispose();
+  } finally {
+    model.dispose();
+    await memory.close();
   }
 });
