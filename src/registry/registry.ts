@@ -305,11 +305,11 @@ export class Registry {
     const ensureModel = async () => {
       if (!(await exists)) throw await this.modelNotFound(model);
     };
-    let number: number | undefined;
+    let number: number;
+    let found: ModelVersion | undefined;
     if (typeof versionOrAlias === 'number' || /^\d+$/.test(versionOrAlias)) {
       number = Number(versionOrAlias);
-      const [, found] = await Promise.all([ensureModel(), this.store.getVersion(model, number)]);
-      if (found) return found;
+      [, found] = await Promise.all([ensureModel(), this.store.getVersion(model, number)]);
     } else if (versionOrAlias === 'latest') {
       const [, last] = await Promise.all([ensureModel(), this.store.latestVersion(model)]);
       if (!last) {
@@ -334,8 +334,8 @@ export class Registry {
         );
       }
       number = alias.version;
+      found = await this.store.getVersion(model, number);
     }
-    const found = await this.store.getVersion(model, number);
     if (!found) {
       const existing = (await this.store.listVersions(model)).map((v) => v.version);
       throw new EdgeflowError(
