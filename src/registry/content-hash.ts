@@ -92,11 +92,3 @@ export function splitIntoChunks(
   }
   return chunks;
 }
-
-/** A copy of a view's bytes as its own ArrayBuffer (the view itself when it already spans one whole buffer). */
-export function ownBuffer(view: Uint8Array, alwaysCopy: boolean): ArrayBuffer {
-  if (!alwaysCopy && view.byteOffset === 0 && view.byteLength === view.buffer.byteLength) {
-    return view.buffer as ArrayBuffer;
-  }
-  return view.slice().buffer as ArrayBuffer;
-}

@@ -72,50 +72,57 @@ function startWorker(): { worker: Worker; url: string } | null {
 }
 
 /**
- * A hasher backed by a dedicated worker when the realm allows one, in place otherwise. A digest the
- * worker could not take is taken in place from the bytes it sends back. If the worker itself dies,
- * the digests it owed fail with INTERNAL (their bytes went with it: the load or save fails, and
- * nothing is stored or returned), and everything after runs in place.
+ * A hasher backed by a dedicated worker when the realm allows one, in place otherwise. The worker
+ * starts on the first owned digest, so a registry that only lists or promotes never spawns it. A
+ * digest the worker could not take is taken in place from the bytes it sends back. If the worker
+ * itself dies, the digests it owed fail with INTERNAL (their bytes went with it: the load or save
+ * fails, and nothing is stored or returned), and everything after runs in place.
  */
 export function createChunkHasher(): ChunkHasher {
-  const started = startWorker();
-  if (!started) return inPlace;
-  let worker: Worker | null = started.worker;
+  // undefined: not started yet; null: unavailable, failed or closed (hash in place from then on).
+  let started: { worker: Worker; url: string } | null | undefined;
   let nextId = 1;
   const pending = new Map<number, Pending>();
   const stop = (reason: string) => {
-    worker?.terminate();
-    worker = null;
-    URL.revokeObjectURL(started.url);
+    if (started) {
+      started.worker.terminate();
+      URL.revokeObjectURL(started.url);
+    }
+    started = null;
     for (const p of pending.values()) p.reject(new EdgeflowError('INTERNAL', reason));
     pending.clear();
   };
-  worker.onmessage = (event: MessageEvent<Reply>) => {
-    const p = pending.get(event.data.id);
-    pending.delete(event.data.id);
-    p?.resolve(event.data);
-  };
-  worker.onerror = (event) => {
-    event.preventDefault();
-    stop(`The registry's hashing worker failed (${event.message}); try again: hashing now runs in place.`);
-  };
-  const post = (buffer: ArrayBuffer) =>
-    new Promise<Reply>((resolve, reject) => {
-      if (!worker) {
-        reject(new EdgeflowError('INTERNAL', 'The hashing worker is gone; try again.'));
-        return;
+  const worker = (): Worker | null => {
+    if (started === undefined) {
+      started = startWorker();
+      if (started) {
+        started.worker.onmessage = (event: MessageEvent<Reply>) => {
+          const p = pending.get(event.data.id);
+          pending.delete(event.data.id);
+          p?.resolve(event.data);
+        };
+        started.worker.onerror = (event) => {
+          event.preventDefault();
+          stop(
+            `The registry's hashing worker failed (${event.message}); try again: hashing now runs in place.`,
+          );
+        };
       }
-      const id = nextId++;
-      pending.set(id, { resolve, reject });
-      worker.postMessage({ id, buffer }, [buffer]);
-    });
+    }
+    return started?.worker ?? null;
+  };
   return {
     digestView: inPlace.digestView,
     async digestOwned(buffer) {
-      if (!worker) return inPlace.digestOwned(buffer);
-      // Once transferred, the bytes are only recoverable from the reply; a worker that died with
+      const target = worker();
+      if (!target) return inPlace.digestOwned(buffer);
+      // Once transferred, the bytes are only recoverable from the reply; a worker that dies with
       // them leaves an error (the caller's load or save fails, nothing is stored or returned).
-      const reply = await post(buffer);
+      const reply = await new Promise<Reply>((resolve, reject) => {
+        const id = nextId++;
+        pending.set(id, { resolve, reject });
+        target.postMessage({ id, buffer }, [buffer]);
+      });
       return reply.hex === undefined
         ? inPlace.digestOwned(reply.buffer)
         : { sha256: reply.hex, buffer: reply.buffer };

@@ -20,6 +20,7 @@ import {
   type StoredVersion,
   UPGRADE_STEPS,
 } from './idb-schema.ts';
+import { modelAfterCommit } from './model-record.ts';
 import { quotaExceeded } from './quota.ts';
 import { runMatches } from './run-filter.ts';
 import {
@@ -262,18 +263,7 @@ export class IndexedDbModelStore implements ModelStore {
             );
           }
           writes.push(versions.put(record));
-          writes.push(
-            models.put({
-              ...(existing ?? {
-                name: request.model,
-                description: request.modelDefaults.description,
-                tags: [...request.modelDefaults.tags],
-                createdAt: request.at,
-              }),
-              updatedAt: request.at,
-              lastVersion: Math.max(lastVersion, version),
-            }),
-          );
+          writes.push(models.put(modelAfterCommit(existing, request, version)));
         } catch (error) {
           // A put can throw synchronously (QuotaExceededError, DataCloneError); the requests
           // already issued then reject with AbortError once the transaction aborts: observe them.

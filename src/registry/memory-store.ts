@@ -11,7 +11,7 @@ import type {
   Run,
   WeightChunkRef,
 } from '../schemas/registry.ts';
-import { ownBuffer } from './content-hash.ts';
+import { modelAfterCommit } from './model-record.ts';
 import { runMatches } from './run-filter.ts';
 import {
   aliasedVersionConflict,
@@ -106,7 +106,6 @@ export class MemoryModelStore implements ModelStore {
   }
 
   async commitVersion(request: CommitVersionRequest): Promise<CommitVersionResult> {
-    this.check();
     // Blob bytes are read first; everything after is synchronous, so commits never interleave.
     const bytes = await Promise.all(
       request.chunks.map((chunk) =>
@@ -140,21 +139,12 @@ export class MemoryModelStore implements ModelStore {
     for (const [i, chunk] of request.chunks.entries()) {
       const data = bytes[i];
       if (this.chunks.has(chunk.sha256) || !data) continue;
-      this.chunks.set(chunk.sha256, data instanceof ArrayBuffer ? data : ownBuffer(data, true));
+      this.chunks.set(chunk.sha256, data instanceof ArrayBuffer ? data : data.slice().buffer);
       chunksWritten++;
       bytesWritten += chunk.bytes;
     }
     this.versions.set(versionKey(request.model, version), record);
-    this.models.set(request.model, {
-      ...(existing ?? {
-        name: request.model,
-        description: request.modelDefaults.description,
-        tags: [...request.modelDefaults.tags],
-        createdAt: request.at,
-      }),
-      updatedAt: request.at,
-      lastVersion: Math.max(lastVersion, version),
-    });
+    this.models.set(request.model, modelAfterCommit(existing, request, version));
     return { version: structuredClone(record), chunksWritten, bytesWritten };
   }
 

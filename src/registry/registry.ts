@@ -486,8 +486,8 @@ export class Registry {
       const details = isEdgeflowError(error, 'INTEGRITY_FAILED') ? error.details : undefined;
       if (!omitted || (details as { missingChunk?: unknown } | undefined)?.missingChunk !== true) throw error;
       this.knownChunks.clear();
-      const known = sources.map((s, i) => ({ ...s, sha256: (chunks[i] as ChunkPayload).sha256 }));
-      chunks = await gatherChunks(known, {
+      const withDigests = sources.map((s, i) => ({ ...s, sha256: (chunks[i] as ChunkPayload).sha256 }));
+      chunks = await gatherChunks(withDigests, {
         known: this.knownChunks,
         prepare,
         hasher: this.hasher,

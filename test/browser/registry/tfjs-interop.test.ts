@@ -2,7 +2,7 @@
 // saved to indexeddb://, and an export that plain `tf.loadLayersModel(url)` loads over real HTTP.
 import * as tf from '@tensorflow/tfjs';
 import { deleteDB } from 'idb';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { afterAll, beforeAll, expect, test, vi } from 'vitest';
 import { commands } from 'vitest/browser';
 import { IndexedDbModelStore } from '../../../src/registry/indexeddb-store.ts';
 import { registerEdgeflowRouter } from '../../../src/registry/io-handlers.ts';
@@ -191,7 +191,11 @@ test('saveModel after the weights change stores the new weights; unchanged weigh
   try {
     await small.saveModel('m', model);
     const stats = await store.chunkStats();
+    // Unchanged tensors: their cached digests stand in, so no weight is even read.
+    const reads = vi.spyOn(tf.Tensor.prototype, 'data');
     const same = await small.saveModel('m', model);
+    expect(reads).not.toHaveBeenCalled();
+    reads.mockRestore();
     expect(await store.chunkStats()).toEqual(stats);
     expect(same.weights.sha256).toBe((await small.getVersion('m', 1)).weights.sha256);
 
