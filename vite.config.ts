@@ -22,6 +22,9 @@ const alias = [
   { find: /^edgeflow\/monitor$/, replacement: here('./src/monitor/index.ts') },
   { find: /^edgeflow\/telemetry$/, replacement: here('./src/telemetry/index.ts') },
   { find: /^edgeflow\/edge$/, replacement: here('./src/edge/index.ts') },
+  { find: /^edgeflow\/schemas$/, replacement: here('./src/schemas/index.ts') },
+  { find: /^edgeflow\/errors$/, replacement: here('./src/errors.ts') },
+  { find: /^edgeflow\/release$/, replacement: here('./src/release/index.ts') },
   { find: /^edgeflow\/worker$/, replacement: here('./workers/lab.worker.ts') },
   { find: /^edgeflow$/, replacement: here('./src/index.ts') },
 ];
@@ -62,6 +65,16 @@ export default defineConfig({
           root: here('.'),
           include: ['test/unit/**/*.test.ts'],
           environment: 'node',
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'collector',
+          root: here('.'),
+          include: ['collector/test/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
         },
       },
       {

@@ -38,6 +38,13 @@ for (const file of files(outDir)) {
 }
 console.log(`library built into ${outDir}`);
 
+// The collector package (collector/, its own package.json) imports the library's built schemas
+// through the workspace link, so it builds after the library.
+if (values.out === 'dist') {
+  run('npx', ['tsc', '-p', 'collector/tsconfig.build.json']);
+  console.log('collector built into collector/dist/');
+}
+
 if (!values['lib-only']) {
   run('npx', ['vite', 'build', '--logLevel', 'warn']);
   console.log('demo built into demo-dist/');

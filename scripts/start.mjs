@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 
 const build = spawnSync('node', ['scripts/build.mjs'], { stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
-const args = ['dist/src/collector/cli.js', '--static', 'demo-dist', '--port', process.env.PORT ?? '4318'];
+const args = ['collector/dist/cli.js', '--static', 'demo-dist', '--port', process.env.PORT ?? '4318'];
 if (process.env.HOST) args.push('--host', process.env.HOST);
 const server = spawnSync('node', args, { stdio: 'inherit' });
 process.exit(server.status ?? 0);

@@ -26,6 +26,26 @@ export const ERROR_CODES = [
   'SPEC_INVALID',
   'TRAINING_DIVERGED',
   'GATE_FAILED',
+  // Monitoring: a row that breaks the model's input signature.
+  'UNSEEN_CATEGORY',
+  'MISSING_VALUE',
+  // Telemetry: a metric name or attribute key outside the egress allow-list.
+  'EGRESS_REFUSED',
+  // Releases and edge clients.
+  'SIGNATURE_INVALID',
+  'UNKNOWN_KEY',
+  'RELEASE_EXPIRED',
+  'RELEASE_DOWNGRADE',
+  'GOLDEN_CHECK_FAILED',
+  'NETWORK_ERROR',
+  // The collector's HTTP answers (mapped to statuses in one table there).
+  'UNAUTHORIZED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'RATE_LIMITED',
+  'OVERLOADED',
   'INTERNAL',
 ] as const;
 

@@ -158,3 +158,14 @@ export {
   weightChunkRefSchema,
   weightSpecSchema,
 } from './registry.ts';
+export {
+  BATCH_KEY_HEADER,
+  DRIFT_TESTS,
+  METRIC,
+  METRIC_NAMES,
+  type MetricName,
+  POINT_ATTRIBUTE,
+  PREDICT_STAGES,
+  RELEASE_EVENTS,
+  RESOURCE_ATTRIBUTE,
+} from './telemetry.ts';

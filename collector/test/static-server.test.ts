@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, test } from 'vitest';
-import { startCollector } from '../../../src/collector/server.ts';
+import { startCollector } from '../src/server.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'edgeflow-static-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
