@@ -127,6 +127,20 @@ export const monitorEventSchema = z.discriminatedUnion('type', [
   accuracyEventSchema,
 ]);
 
+/**
+ * Drift thresholds stored with a model version (under `metrics.driftThresholds`) or passed per call;
+ * every field optional, defaults are Evidently's (p < 0.05, distance ≥ 0.1, PSI 0.1/0.25, 50 %, 1000 rows).
+ */
+export const driftThresholdsSchema = z.strictObject({
+  pValue: z.number().gt(0).lt(1).optional(),
+  distance: z.number().positive().optional(),
+  psiWarn: z.number().positive().optional(),
+  psiAlert: z.number().positive().optional(),
+  datasetShare: z.number().gt(0).max(1).optional(),
+  smallReference: z.number().int().nonnegative().optional(),
+  tests: z.record(z.string(), driftTestSchema).optional(),
+});
+
 /** A drift test. */
 export type DriftTest = z.infer<typeof driftTestSchema>;
 /** PSI level. */
@@ -149,6 +163,8 @@ export type DriftEvent = z.infer<typeof driftEventSchema>;
 export type AccuracyEvent = z.infer<typeof accuracyEventSchema>;
 /** Any monitor event. */
 export type MonitorEvent = z.infer<typeof monitorEventSchema>;
+/** Stored drift thresholds. */
+export type StoredDriftThresholds = z.infer<typeof driftThresholdsSchema>;
 
 /** Something that emits monitor events (a Predictor): what telemetry subscribes to. */
 export interface MonitorEventSource {
