@@ -3,6 +3,20 @@ import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
 import { CHROMIUM_ARGS, findChromium } from './scripts/chromium.mjs';
 import { serveFiles, stopFileServer } from './test/browser/commands/file-server.ts';
+import {
+  scriptTelemetrySink,
+  setTelemetrySinkDown,
+  startTelemetrySink,
+  stopTelemetrySink,
+  telemetrySinkRequests,
+} from './test/browser/commands/telemetry-sink.ts';
+import {
+  releaseHostLog,
+  setReleaseHostFault,
+  startReleaseHost,
+  stopReleaseHost,
+  writeReleaseHostFiles,
+} from './test/browser/edge/release-host.ts';
 
 const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
 
@@ -22,6 +36,7 @@ const alias = [
   { find: /^edgeflow\/monitor$/, replacement: here('./src/monitor/index.ts') },
   { find: /^edgeflow\/telemetry$/, replacement: here('./src/telemetry/index.ts') },
   { find: /^edgeflow\/edge$/, replacement: here('./src/edge/index.ts') },
+  { find: /^edgeflow\/edge\/node$/, replacement: here('./src/edge/node/index.ts') },
   { find: /^edgeflow\/schemas$/, replacement: here('./src/schemas/index.ts') },
   { find: /^edgeflow\/errors$/, replacement: here('./src/errors.ts') },
   { find: /^edgeflow\/release$/, replacement: here('./src/release/index.ts') },
@@ -47,8 +62,13 @@ export default defineConfig({
       'comlink',
       'idb',
       'zod',
+      'zod/mini',
+      '@opentelemetry/api',
+      '@opentelemetry/sdk-metrics',
+      '@opentelemetry/resources',
       'fflate',
       'fast-check',
+      '@datadog/sketches-js',
       'preact',
       'preact/hooks',
       'preact/jsx-runtime',
@@ -96,7 +116,20 @@ export default defineConfig({
             }),
             instances: [{ browser: 'chromium' }],
             // Node-side helpers browser tests call through `commands` (see test/browser/commands/).
-            commands: { serveFiles, stopFileServer },
+            commands: {
+              serveFiles,
+              stopFileServer,
+              startTelemetrySink,
+              telemetrySinkRequests,
+              scriptTelemetrySink,
+              stopTelemetrySink,
+              setTelemetrySinkDown,
+              startReleaseHost,
+              writeReleaseHostFiles,
+              releaseHostLog,
+              setReleaseHostFault,
+              stopReleaseHost,
+            },
           },
         },
       },

@@ -37,6 +37,8 @@ const skipped = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
 const brokenFiles = (report.testResults ?? []).filter(
   (file) => file.status === 'failed' && (file.assertionResults ?? []).every((t) => t.status !== 'failed'),
 ).length;
-const failed = (report.numFailedTests ?? 0) + brokenFiles;
+// A run that failed outside any test (a global setup, an unhandled error) must not read as green.
+const counted = (report.numFailedTests ?? 0) + brokenFiles;
+const failed = counted === 0 && result.status !== 0 ? 1 : counted;
 console.log(`${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}`);
 process.exit(failed > 0 || result.status !== 0 ? result.status || 1 : 0);

@@ -1,6 +1,6 @@
 /**
  * Every code an `EdgeflowError` can carry. Callers branch on the code, never on the message.
- * The collector maps codes to HTTP statuses in one table (`src/collector/`).
+ * The collector maps codes to HTTP statuses in one table (`collector/src/http-errors.ts`).
  */
 export const ERROR_CODES = [
   'INVALID_ARGUMENT',

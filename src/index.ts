@@ -15,13 +15,18 @@ export type {
   LabTraining,
   Prediction,
   PromoteOptions,
+  PromotionEvaluation,
   PromotionResult,
+  RetrainGate,
+  RetrainOptions,
+  RetrainResult,
   RunComparison,
   TrainHandle,
   TrainRunOptions,
   TrainRunProgress,
 } from './lab/training-types.ts';
 export type { Lab, LabDataSource, LabOptions, LoadDatasetOptions } from './lab/types.ts';
+export type { LabPublishOptions } from './lab/worker-publish.ts';
 export type {
   BackendName,
   BackendRequest,

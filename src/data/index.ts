@@ -92,14 +92,29 @@ export {
   transformRows,
   transformTable,
   transformTarget,
+  type UnseenCategory,
 } from './pipeline.ts';
-export { type PreparedSplits, type PrepareOptions, prepareSplits, prepareTrainingData } from './prepare.ts';
+export {
+  type PreparableDataset,
+  type PreparedSplits,
+  type PrepareOptions,
+  prepareSplits,
+  prepareTrainingData,
+} from './prepare.ts';
 export { createRng, type Rng, shuffleInPlace } from './prng.ts';
 export { DEFAULT_TOP_K, mergeProfiles, type ProfileOptions, profileTable } from './profile.ts';
 export { countDistinct, countMissing, findDuplicateRows } from './quality.ts';
 export { generateSampleCsv, type SampleCsv, type SampleOptions } from './sample-data.ts';
 export { inferColumnType } from './schema-inference.ts';
-export { type Fold, kFoldIndices, type SplitOptions, splitDataset, splitRows } from './split.ts';
+export {
+  checkSplit,
+  type Fold,
+  kFoldIndices,
+  type SplitNeeds,
+  type SplitOptions,
+  splitDataset,
+  splitRows,
+} from './split.ts';
 export { cellValue, getColumn, isMissing, tableRows, tableTransferables, takeRows } from './table.ts';
 export type {
   BooleanColumn,

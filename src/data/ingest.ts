@@ -112,6 +112,7 @@ export async function ingestDataset(source: DataSource, options: IngestOptions =
       bytes: Math.round(bytesRead),
     },
     loadMs: performance.now() - started,
+    ...(options.missingValues ? { missingValues: [...options.missingValues] } : {}),
     timings: {
       readMs: read - started,
       qualityMs: checked - read,

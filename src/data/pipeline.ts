@@ -33,6 +33,11 @@ export interface FitOptions {
   readonly rows?: ArrayLike<number>;
   /** Regression: standardize the target (default true); invert with `inverseTransformTarget`. */
   readonly scaleTarget?: boolean;
+  /**
+   * The strings the training data was loaded with as missing (ingest's `missingValues`). Stored in
+   * the pipeline so predict-time rows are read exactly as the training rows were.
+   */
+  readonly missingValues?: readonly string[];
 }
 
 const NUMERIC_STEPS = new Set(['impute', 'standardize', 'minmax', 'clip', 'log1p']);
@@ -160,6 +165,7 @@ function fitColumns(
     featureCount: offset,
     target: fitTarget(table, schema, rows, options.scaleTarget ?? true),
     fittedRows: rowCount,
+    ...(options.missingValues ? { missingValues: [...options.missingValues] } : {}),
   };
 }
 
@@ -630,9 +636,9 @@ function writeColumn(
     );
   }
   const n = rows ? rows.length : column.codes.length;
-  const index = new Map(fitted.encoding.categories.map((c, i) => [c, i]));
-  const fill = fitted.fillCategory === null ? -1 : (index.get(fitted.fillCategory) ?? -1);
-  const lookup = Int32Array.from(column.dictionary, (value) => index.get(value) ?? -1);
+  const categories = fitted.encoding.categories;
+  const fill = fitted.fillCategory === null ? -1 : findCategory(categories, fitted.fillCategory);
+  const lookup = Int32Array.from(column.dictionary, (value) => findCategory(categories, value));
   const codes = column.codes;
   const offset = fitted.offset;
   const onehot = fitted.encoding.encoding === 'onehot';
@@ -738,8 +744,31 @@ function missingValueError(name: string, row: number): EdgeflowError {
 
 /** Options of the row transforms. */
 export interface TransformRowOptions {
-  /** Strings read as missing (default: the same list ingest uses). */
+  /**
+   * Strings read as missing (default: the list stored in the pipeline at fit time, else the same
+   * default list ingest uses).
+   */
   readonly missingValues?: readonly string[];
+  /**
+   * Called for each value of a categorical column that training never saw (encoded as all zeros
+   * under `unknown: 'ignore'`), so a caller can count or report them instead of losing them.
+   */
+  readonly onUnseenCategory?: (report: UnseenCategory) => void;
+}
+
+/** A categorical value that was not among a fitted column's categories at transform time. */
+export interface UnseenCategory {
+  /** Index of the row in the rows given. */
+  readonly row: number;
+  readonly column: string;
+  /** The value as read (trimmed text). */
+  readonly value: string;
+}
+
+/** The missing-value strings for predict-time rows: the caller's, else the pipeline's, else the default. */
+function missingSetOf(pipeline: FittedPipeline, options: TransformRowOptions): ReadonlySet<string> {
+  const list = options.missingValues ?? pipeline.missingValues;
+  return list ? new Set(list) : defaultMissing;
 }
 
 const defaultMissing = new Set(DEFAULT_MISSING_VALUES);
@@ -757,7 +786,7 @@ export function transformRow(
   options: TransformRowOptions = {},
 ): Float32Array {
   const out = new Float32Array(pipeline.featureCount);
-  writeRow(pipeline, row, out, 0, options.missingValues ? new Set(options.missingValues) : defaultMissing, 0);
+  writeRow(pipeline, row, out, 0, missingSetOf(pipeline, options), 0, options.onUnseenCategory);
   return out;
 }
 
@@ -768,9 +797,9 @@ export function transformRows(
   options: TransformRowOptions = {},
 ): Float32Array {
   const out = new Float32Array(rows.length * pipeline.featureCount);
-  const missing = options.missingValues ? new Set(options.missingValues) : defaultMissing;
+  const missing = missingSetOf(pipeline, options);
   rows.forEach((row, index) => {
-    writeRow(pipeline, row, out, index * pipeline.featureCount, missing, index);
+    writeRow(pipeline, row, out, index * pipeline.featureCount, missing, index, options.onUnseenCategory);
   });
   return out;
 }
@@ -782,6 +811,7 @@ function writeRow(
   base: number,
   missing: ReadonlySet<string>,
   index: number,
+  onUnseen: TransformRowOptions['onUnseenCategory'],
 ): void {
   for (const fitted of pipeline.columns) {
     if (!Object.hasOwn(row, fitted.name)) {
@@ -807,8 +837,7 @@ function writeRow(
           { details: { row: index, column: fitted.name, value: describeValue(raw), problem: reading } },
         );
       }
-      let v = reading === null ? Number.NaN : reading;
-      for (const step of fitted.steps) v = applyNumericStep(step, v);
+      const v = numericFeature(fitted, reading);
       if (Number.isNaN(v)) throw missingValueError(fitted.name, index);
       out[base + fitted.offset] = v;
       continue;
@@ -823,27 +852,95 @@ function writeRow(
         },
       );
     }
-    const value = reading ?? fitted.fillCategory;
-    const category = value === null ? -1 : (categoryIndex(fitted.encoding.categories).get(value) ?? -1);
+    const category = categoryIndex(fitted, reading);
     if (category < 0) {
       handleUnknown(fitted, reading, `row ${index}`);
-      if (fitted.encoding.encoding === 'ordinal') out[base + fitted.offset] = fitted.encoding.unknownValue;
-      continue;
+      if (reading !== null) onUnseen?.({ row: index, column: fitted.name, value: reading });
     }
-    if (fitted.encoding.encoding === 'onehot') out[base + fitted.offset + category] = 1;
-    else out[base + fitted.offset] = category;
+    writeCategoryFeature(fitted, category, out, base);
   }
 }
 
-const categoryIndexes = new WeakMap<readonly string[], Map<string, number>>();
+/**
+ * The feature of a numeric column's cell once read (`null`: missing): the fitted steps in order, as
+ * `transformRow` applies them; NaN when the value stays missing (no imputer) or a step cannot take it.
+ * Exported so the Predictor's one-pass encoder writes features with the same code as `transformRow`.
+ */
+export function numericFeature(fitted: FittedColumn, reading: number | null): number {
+  let v = reading === null ? Number.NaN : reading;
+  for (const step of fitted.steps) v = applyNumericStep(step, v);
+  return v;
+}
 
-function categoryIndex(categories: readonly string[]): Map<string, number> {
+/**
+ * The index of a categorical column's cell once read (`null`: missing, so the fill category) among
+ * the fitted categories, with `transformRow`'s matching ("1.0" finds "1"); -1 when unknown or when
+ * missing without a fill category.
+ */
+export function categoryIndex(fitted: FittedColumn, reading: string | null): number {
+  if (fitted.encoding.encoding === 'number') return -1;
+  const value = reading ?? fitted.fillCategory;
+  return value === null ? -1 : findCategory(fitted.encoding.categories, value);
+}
+
+/**
+ * Writes a categorical column's encoding of category `category` (from `categoryIndex`) into `out` at
+ * row offset `base`: a one-hot 1, or the ordinal index; -1 (unknown, tolerated) leaves one-hot all
+ * zeros and writes the ordinal `unknownValue`. `out` must hold zeros in the one-hot slots.
+ */
+export function writeCategoryFeature(
+  fitted: FittedColumn,
+  category: number,
+  out: Float32Array,
+  base: number,
+): void {
+  const encoding = fitted.encoding;
+  if (encoding.encoding === 'number') return;
+  if (category < 0) {
+    if (encoding.encoding === 'ordinal') out[base + fitted.offset] = encoding.unknownValue;
+  } else if (encoding.encoding === 'onehot') out[base + fitted.offset + category] = 1;
+  else out[base + fitted.offset] = category;
+}
+
+/** Per category list: exact text → index, and canonical number text → index for numeric-looking ones. */
+const categoryIndexes = new WeakMap<
+  readonly string[],
+  { exact: Map<string, number>; numeric: Map<string, number> }
+>();
+
+/** A decimal number as text ("1", "1.0", "-2.50", "1e3"); hex, blanks and words are not. */
+const NUMBER_TEXT = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
+
+/** The canonical text of a numeric-looking category ("1.0" → "1"), or null for any other text. */
+function canonicalNumber(text: string): string | null {
+  if (!NUMBER_TEXT.test(text)) return null;
+  const value = Number(text);
+  return Number.isFinite(value) ? String(value) : null;
+}
+
+/**
+ * The index of `value` among a fitted column's categories, or -1. The exact text wins; otherwise a
+ * numeric-looking value matches the category with the same number, so a CSV's "1.0" and a
+ * predict-time `1` (read as "1") are the same category in training, evaluation and predict.
+ */
+function findCategory(categories: readonly string[], value: string): number {
   let index = categoryIndexes.get(categories);
   if (!index) {
-    index = new Map(categories.map((c, i) => [c, i]));
+    const exact = new Map<string, number>();
+    const numeric = new Map<string, number>();
+    categories.forEach((category, i) => {
+      exact.set(category, i);
+      const canonical = canonicalNumber(category);
+      // The first category with a number keeps it: two spellings of one number stay apart by text.
+      if (canonical !== null && !numeric.has(canonical)) numeric.set(canonical, i);
+    });
+    index = { exact, numeric };
     categoryIndexes.set(categories, index);
   }
-  return index;
+  const exact = index.exact.get(value);
+  if (exact !== undefined) return exact;
+  const canonical = canonicalNumber(value);
+  return canonical === null ? -1 : (index.numeric.get(canonical) ?? -1);
 }
 
 /**

@@ -3,6 +3,14 @@ import type { DatasetSchema, FittedPipeline, PipelineStep } from '../schemas/dat
 import { fitTransform, transformTable, transformTarget } from './pipeline.ts';
 import type { PreparedData, SplitIndices, Table } from './types.ts';
 
+/** What preparing needs of a loaded dataset: the table, its schema and how it was read. */
+export interface PreparableDataset {
+  readonly table: Table;
+  readonly schema: DatasetSchema;
+  /** Ingest's missing-value strings, when the caller chose them: stored in the fitted pipeline. */
+  readonly missingValues?: readonly string[];
+}
+
 /** Options of `prepareTrainingData`. */
 export interface PrepareOptions {
   /** A pipeline fitted before (on the training split): transform only. Omit to fit on `rows`. */
@@ -24,7 +32,7 @@ export interface PrepareOptions {
  * const test = prepareTrainingData(ds, split.test, { pipeline: train.pipeline });
  */
 export function prepareTrainingData(
-  dataset: { readonly table: Table; readonly schema: DatasetSchema },
+  dataset: PreparableDataset,
   rows: ArrayLike<number>,
   options: PrepareOptions = {},
 ): PreparedData {
@@ -45,6 +53,7 @@ export function prepareTrainingData(
     ({ pipeline, features } = fitTransform(dataset.table, dataset.schema, options.steps, {
       rows,
       ...(options.scaleTarget === undefined ? {} : { scaleTarget: options.scaleTarget }),
+      ...(dataset.missingValues ? { missingValues: dataset.missingValues } : {}),
     }));
   }
   const targets = transformTarget(pipeline, dataset.table, rows);
@@ -71,7 +80,7 @@ export interface PreparedSplits {
 
 /** `prepareTrainingData` for all three parts of a split, fitting on `split.train` only. */
 export function prepareSplits(
-  dataset: { readonly table: Table; readonly schema: DatasetSchema },
+  dataset: PreparableDataset,
   split: SplitIndices,
   options: Omit<PrepareOptions, 'pipeline'> = {},
 ): PreparedSplits {

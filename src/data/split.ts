@@ -170,3 +170,63 @@ function groupsOf(rowCount: number, strata: Int32Array | null): Uint32Array[] {
   }
   return out.filter((group) => group.length > 0);
 }
+
+/** What a run needs of its split, checked by `checkSplit` before any training starts. */
+export interface SplitNeeds {
+  /** The shares the caller asked for (0 means "train without that part"). */
+  readonly validation: number;
+  readonly test: number;
+  /** The training watches a validation figure (early stopping on `val_*`): validation rows are required. */
+  readonly needsValidation?: boolean;
+}
+
+/**
+ * Checks a split before training: rows to train on, rows to evaluate on (a run is scored on its test
+ * rows), and validation rows when the training watches them. A validation share of 0 trains without
+ * validation; an empty part that was asked for is an error naming its size and the fix, rather than a
+ * run that fails after all its epochs.
+ *
+ * @throws EdgeflowError `INVALID_ARGUMENT` naming the empty part, the row count and the share.
+ */
+export function checkSplit(split: SplitIndices, needs: SplitNeeds): void {
+  const rows = split.train.length + split.validation.length + split.test.length;
+  const fail = (part: string, message: string): never => {
+    throw new EdgeflowError('INVALID_ARGUMENT', message, {
+      details: {
+        part,
+        rows,
+        train: split.train.length,
+        validation: split.validation.length,
+        test: split.test.length,
+        validationShare: needs.validation,
+        testShare: needs.test,
+      },
+    });
+  };
+  if (split.train.length === 0) {
+    fail(
+      'train',
+      `The training split is empty (${rows} rows in all). Load more rows or lower the held-out shares.`,
+    );
+  }
+  if (needs.test === 0) {
+    fail(
+      'test',
+      'A run is evaluated on its test rows, and split.test is 0. Give split.test a share above 0 (for example 0.15).',
+    );
+  }
+  if (split.test.length === 0) {
+    fail(
+      'test',
+      `The test split is empty: ${rows} rows × ${needs.test} rounds to no rows. Raise split.test or load more rows.`,
+    );
+  }
+  if (needs.needsValidation && split.validation.length === 0) {
+    fail(
+      'validation',
+      needs.validation === 0
+        ? 'Early stopping watches a validation figure, and split.validation is 0. Give split.validation a share above 0, or watch "loss".'
+        : `The validation split is empty: ${rows} rows × ${needs.validation} rounds to no rows, and early stopping watches a validation figure. Raise split.validation, load more rows, or watch "loss".`,
+    );
+  }
+}

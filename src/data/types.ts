@@ -138,6 +138,11 @@ export interface LoadedDataset {
     readonly bytes: number;
   };
   readonly loadMs: number;
+  /**
+   * The strings read as missing when this dataset was loaded, when the caller chose them (absent:
+   * the default list). A pipeline fitted on it stores them, so predict reads rows the same way.
+   */
+  readonly missingValues?: readonly string[];
   /** Where the load's time went, in milliseconds (reading includes parsing and building the table). */
   readonly timings?: {
     readonly readMs: number;

@@ -40,7 +40,9 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
     );
   }
   const registry = await createRegistry();
-  const pool = new WorkerPool(count, options.createWorker ?? startLabWorker, options.backend ?? 'auto');
+  const pool = new WorkerPool(count, options.createWorker ?? startLabWorker, options.backend ?? 'auto', {
+    ...(options.heartbeat ? { heartbeat: options.heartbeat } : {}),
+  });
   const datasets = createDatasetFacade(pool);
   const training = createTrainingFacade(pool, async () => registry, datasets);
   return {
@@ -56,6 +58,8 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
     listDatasets: datasets.listDatasets,
     releaseDataset: datasets.releaseDataset,
     terminateWorker: (index) => pool.terminate(index),
+    publish: (model, versionOrAlias, options) =>
+      pool.call(pool.leastBusy(), (w) => w.publish(model, versionOrAlias, options)),
     async dispose() {
       pool.dispose();
       await registry.close();

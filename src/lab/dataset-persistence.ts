@@ -15,6 +15,8 @@ export interface StoredDatasetMeta {
   schema: DatasetSchema;
   quality: QualityReport;
   source: LoadedDataset['source'];
+  /** Ingest's missing-value strings, when the caller chose them (the pipeline stores them too). */
+  missingValues?: readonly string[];
 }
 
 function bytesPerRow(table: Table): number {
@@ -62,7 +64,12 @@ export function datasetToChunks(dataset: LoadedDataset): DatasetChunk[] {
 
 /** The meta a lab stores beside the chunks. */
 export function datasetMeta(dataset: LoadedDataset): StoredDatasetMeta {
-  return { schema: dataset.schema, quality: dataset.quality, source: dataset.source };
+  return {
+    schema: dataset.schema,
+    quality: dataset.quality,
+    source: dataset.source,
+    ...(dataset.missingValues ? { missingValues: dataset.missingValues } : {}),
+  };
 }
 
 function concat<T extends Float32Array | Float64Array | Int32Array | Uint8Array>(
@@ -178,6 +185,7 @@ export function datasetFromRecord(record: DatasetRecord, chunks: DatasetChunk[])
     lines: { lineOf: () => null },
     previewRows: [],
     source: meta.source,
+    ...(Array.isArray(meta.missingValues) ? { missingValues: meta.missingValues } : {}),
     loadMs: 0,
   };
 }

@@ -1,6 +1,7 @@
 import * as Comlink from 'comlink';
 import { EdgeflowError } from '../errors.ts';
 import type { Registry } from '../registry/registry.ts';
+import type { ModelSpecInput } from '../schemas/model-spec.ts';
 import { compareRuns, runsToCsv } from './run-comparison.ts';
 import type { LabRuns, LabTraining, TrainHandle } from './training-types.ts';
 import type { WorkerPool } from './worker-pool.ts';
@@ -24,6 +25,27 @@ export function createTrainingFacade(
   datasets: DatasetLocator,
 ): LabTraining {
   const runWorkers = new Map<string, number>();
+  // Runs whose train call is in flight, by worker: a worker found dead leaves them `running` in the
+  // registry (its own writes stopped), so the lab marks them `interrupted` (issue 17, defect 8).
+  const inFlight = new Map<string, number>();
+  pool.onLost((index, error) => {
+    const orphans = [...inFlight].filter(([, worker]) => worker === index).map(([runId]) => runId);
+    for (const runId of orphans) inFlight.delete(runId);
+    if (orphans.length > 0) void markInterrupted(orphans, error);
+  });
+  async function markInterrupted(runIds: readonly string[], error: EdgeflowError): Promise<void> {
+    const reg = await registry();
+    await Promise.all(
+      runIds.map(async (runId) => {
+        // A run the worker never created, or one it finished before dying, is left as it is.
+        const run = await reg.getRun(runId).catch(() => null);
+        if (run?.status !== 'running') return;
+        await reg
+          .updateRun(runId, { status: 'interrupted', error: error.toJSON() as never })
+          .catch(() => undefined);
+      }),
+    );
+  }
 
   const runs: LabRuns = {
     list: async (query = {}) => (await registry()).listRuns(query),
@@ -42,7 +64,7 @@ export function createTrainingFacade(
     },
   };
 
-  return {
+  const facade: LabTraining = {
     train(datasetId, spec, options = {}): TrainHandle {
       const runId = newRunId();
       const home = datasets.workerOf(datasetId);
@@ -63,25 +85,32 @@ export function createTrainingFacade(
         const onProgress = options.onProgress ? Comlink.proxy(options.onProgress) : undefined;
         // Another worker reads the data from IndexedDB: the home worker stores it there first.
         const ready = worker === home ? Promise.resolve() : pool.call(home, (w) => w.storeDataset(datasetId));
-        done = ready.then(() =>
-          pool.call(worker, (w) =>
-            w.train(
-              {
-                runId,
-                datasetId,
-                spec,
-                ...(options.split ? { split: options.split } : {}),
-                ...(options.tags ? { tags: options.tags } : {}),
-              },
-              onProgress,
+        inFlight.set(runId, worker);
+        done = ready
+          .then(() =>
+            pool.call(worker, (w) =>
+              w.train(
+                {
+                  runId,
+                  datasetId,
+                  spec,
+                  ...(options.split ? { split: options.split } : {}),
+                  ...(options.tags ? { tags: options.tags } : {}),
+                },
+                onProgress,
+              ),
             ),
-          ),
-        );
+          )
+          .finally(() => {
+            inFlight.delete(runId);
+          });
       }
       return {
         runId,
         done,
         cancel() {
+          // Sent at once, even before the run reaches its worker (which may wait for the dataset to
+          // be stored): the worker remembers it and starts the run cancelled.
           const worker = runWorkers.get(runId);
           if (worker !== undefined) void pool.call(worker, (w) => w.cancelRun(runId)).catch(() => undefined);
         },
@@ -115,5 +144,35 @@ export function createTrainingFacade(
       pool.call(pool.leastBusy(), (w) => w.promote(model, version, options)),
     predict: (model, versionOrAlias, rows) =>
       pool.call(pool.leastBusy(), (w) => w.predict(model, versionOrAlias, rows)),
+    async retrain(runId, datasetId, options) {
+      // The earlier run's spec as stored: the model spec plus the split it used.
+      const earlier = await runs.get(runId);
+      const { split, ...spec } = earlier.spec as unknown as ModelSpecInput & {
+        split?: { validation: number; test: number };
+      };
+      const tags = ['retrain', 'challenger', ...(options.tags ?? [])];
+      const handle = facade.train(datasetId, spec as ModelSpecInput, {
+        tags,
+        ...(split ? { split } : {}),
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      });
+      const run = await handle.done;
+      const worker = runWorkers.get(run.id) as number;
+      const gate = await pool.call(worker, (w) =>
+        w.retrain({
+          runId: run.id,
+          model: options.model,
+          alias: options.alias ?? 'champion',
+          thresholds: options.thresholds,
+        }),
+      );
+      const version = await facade.register(run.id, {
+        model: options.model,
+        tags,
+        description: `Retrained from run ${runId} on dataset ${datasetId}.`,
+      });
+      return { ...gate, run, version };
+    },
   };
+  return facade;
 }

@@ -76,6 +76,62 @@ export interface PromotionResult {
   /** The version the alias pointed at before (null when none). */
   previous: number | null;
   move: AliasMove | null;
+  /** Which rows both versions were scored on, and why those. */
+  evaluation: PromotionEvaluation;
+}
+
+/**
+ * The rows a promotion scored candidate and baseline on. `shared-holdout`: rows that both runs held
+ * out for testing, so neither trained or early-stopped on them. `candidate-holdout`: the
+ * candidate's test rows only, because there is no baseline or its training rows cannot be known (no
+ * run lineage, another dataset); a baseline's score may then be inflated, and `note` says so.
+ */
+export interface PromotionEvaluation {
+  basis: 'candidate-holdout' | 'shared-holdout';
+  rows: number;
+  datasetFingerprint: string;
+  note: string | null;
+}
+
+/** Options of `lab.retrain`. */
+export interface RetrainOptions {
+  /** The model whose alias holder is the champion; the challenger becomes its next version. */
+  model: string;
+  /** MLflow MetricThreshold semantics per metric name, as for `lab.promote`. */
+  thresholds: GateThresholds;
+  /** The champion's alias (default `champion`). */
+  alias?: string;
+  /** Progress of the challenger's training. */
+  onProgress?: (progress: TrainRunProgress) => void;
+  /** Extra tags for the challenger's run and version (`retrain` and `challenger` are always added). */
+  tags?: string[];
+}
+
+/** The worker's part of `lab.retrain`: gate a freshly trained run against the alias holder. */
+export interface WorkerRetrainRequest {
+  runId: string;
+  model: string;
+  alias: string;
+  thresholds: GateThresholds;
+}
+
+/** Champion and challenger scored on the same rows (the challenger's test split of the new data). */
+export interface RetrainGate {
+  /** The version the alias pointed at (null when none: the gate then judges the challenger alone). */
+  champion: number | null;
+  gate: GateReport;
+  challengerMetrics: MetricReport;
+  championMetrics: MetricReport | null;
+  /** Test rows of the new data both were scored on. */
+  rows: number;
+  datasetFingerprint: string;
+}
+
+/** What `lab.retrain` did: the challenger's run, its registered version and the gate against the champion. */
+export interface RetrainResult extends RetrainGate {
+  run: Run;
+  /** The challenger, registered and tagged `challenger`; no alias moved: `lab.promote` it when the gate passed. */
+  version: ModelVersion;
 }
 
 /** One prediction for one input row. */
@@ -97,6 +153,16 @@ export interface LabTraining {
   unloadModels(): Promise<number>;
   /** Re-evaluates candidate and current alias holder on the same held-out data; moves the alias only if the gate passes. */
   promote(model: string, version: number, options: PromoteOptions): Promise<PromotionResult>;
+  /**
+   * Trains a challenger with the spec (and split) of earlier run `runId` on dataset `datasetId`,
+   * scores it and the current champion on the same rows (the new data's test split), registers the
+   * challenger as the next version of `options.model`, and reports the gate; moves no alias.
+   * The maintenance hook for drift: `predictor.onDrift(() => lab.retrain(runId, newData.id, …))`.
+   *
+   * @throws EdgeflowError `RUN_NOT_FOUND`, `DATASET_NOT_FOUND`, `SPEC_INVALID`, `INVALID_ARGUMENT`
+   *   (thresholds), and the codes of `lab.train`.
+   */
+  retrain(runId: string, datasetId: string, options: RetrainOptions): Promise<RetrainResult>;
   /** Applies a stored version's pipeline and model to raw rows, in a worker. */
   predict(
     model: string,

@@ -1,11 +1,14 @@
 import type { DatasetListing, DatasetPreview } from '../data/dataset-catalog.ts';
 import type { IngestOptions, IngestProgress } from '../data/types.ts';
+import type { PublishResult } from '../edge/publish.ts';
 import type { Capabilities } from '../env.ts';
 import type { Registry } from '../registry/registry.ts';
 import type { ProbeShape } from '../runtime/probe.ts';
 import type { BackendRequest, JobProfile, ProbeFigure, RuntimeReport } from '../runtime/types.ts';
 import type { DatasetSummary } from '../schemas/dataset.ts';
 import type { LabTraining } from './training-types.ts';
+import type { HeartbeatOptions } from './worker-pool.ts';
+import type { LabPublishOptions } from './worker-publish.ts';
 
 /** Options for `createLab`. */
 export interface LabOptions {
@@ -15,6 +18,11 @@ export interface LabOptions {
   workers?: number;
   /** Starts a lab worker; override when your bundler needs a different worker URL. */
   createWorker?: (index: number) => Worker;
+  /**
+   * Liveness checks of busy workers (default every 2 s, dead after 30 s without a reply): finds a
+   * worker that died without an error event, rejects its calls and marks its runs `interrupted`.
+   */
+  heartbeat?: HeartbeatOptions;
 }
 
 /**
@@ -65,6 +73,20 @@ export interface Lab extends LabTraining {
   readonly registry: Registry;
   /** tfjs memory inside a worker (default 0): live tensors and bytes. */
   memory(worker?: number): Promise<{ numTensors: number; numBytes: number }>;
+  /**
+   * Publishes a registered version (number or alias) as a signed release for edge clients, built in
+   * a lab worker: tfjs files, golden pairs computed there (from `goldenRows`, else the first rows of
+   * the version's dataset when it is loaded), aggregates-only profile; written to the collector or a
+   * directory handle and pointed at by `channel` for `rolloutPercent` % of devices.
+   *
+   * @throws EdgeflowError `MODEL_NOT_FOUND`, `VERSION_NOT_FOUND`, `VERSION_CONFLICT`, `NETWORK_ERROR`
+   * and the collector's codes.
+   * @example
+   * const key = await loadStoredSigningKey('publisher'); // from edgeflow/edge
+   * await lab.publish('penguins', 'champion', { channel: 'beta', rolloutPercent: 10, signingKey: key,
+   *   target: { kind: 'collector', collector: { url: location.origin, token } } });
+   */
+  publish(model: string, versionOrAlias: number | string, options: LabPublishOptions): Promise<PublishResult>;
   /** Ends worker `index` now (e.g. a runaway job); its pending calls reject with `WORKER_CRASHED`. */
   terminateWorker(index: number): void;
   /** Ends all workers. Pending calls reject with `WORKER_CRASHED`; later calls with `DISPOSED`. */

@@ -8,8 +8,10 @@ import { missingKernels } from '../runtime/kernels.ts';
 import { DEFAULT_PROBE_SHAPE, measureTrainingThroughput, type ProbeShape } from '../runtime/probe.ts';
 import { selectBackend } from '../runtime/select-backend.ts';
 import type { BackendRequest, JobProfile, ProbeFigure, RuntimeReport } from '../runtime/types.ts';
+import { type BackendGate, createBackendGate } from './backend-gate.ts';
 import { installEdgeflowThrowHandler } from './comlink-errors.ts';
 import { createDatasetMethods } from './worker-datasets.ts';
+import { createPublishMethods } from './worker-publish.ts';
 import { createTrainingMethods } from './worker-training.ts';
 
 /** Settings the main thread hands each lab worker when it starts. */
@@ -29,6 +31,11 @@ export interface LabWorkerContext {
   ensureBackend(job: JobProfile, options?: { reprobe?: boolean }): Promise<RuntimeReport>;
   /** The datasets loaded in this worker, by id (their fingerprint): training reads them from here. */
   readonly datasets: DatasetCatalog;
+  /**
+   * Admission for tfjs work: jobs under one key (a job profile) overlap; a job that switches the
+   * backend (parity) or needs another one waits. Wrap every section that runs tfjs ops.
+   */
+  readonly backendGate: BackendGate;
 }
 
 function createRuntimeMethods(context: LabWorkerContext) {
@@ -46,33 +53,36 @@ function createRuntimeMethods(context: LabWorkerContext) {
      * returns each one's throughput (the same measurement `'auto'` makes, at any size). Leaves the
      * worker on the backend its jobs use.
      */
-    async measureBackends(shape: ProbeShape = DEFAULT_PROBE_SHAPE): Promise<ProbeFigure[]> {
-      const figures: ProbeFigure[] = [];
-      for (const backend of BACKEND_ORDER) {
-        try {
-          await activateBackend(backend);
-          const missing = missingKernels(backend, 'dense-train');
-          if (missing.length) {
+    measureBackends(shape: ProbeShape = DEFAULT_PROBE_SHAPE): Promise<ProbeFigure[]> {
+      // Switches the backend back and forth: no other tfjs job of this worker may run meanwhile.
+      return context.backendGate.use('measure-backends', async () => {
+        const figures: ProbeFigure[] = [];
+        for (const backend of BACKEND_ORDER) {
+          try {
+            await activateBackend(backend);
+            const missing = missingKernels(backend, 'dense-train');
+            if (missing.length) {
+              figures.push({
+                backend,
+                samplesPerSecond: null,
+                warmupMs: null,
+                skipped: `missing kernels: ${missing.join(', ')}`,
+              });
+              continue;
+            }
+            figures.push({ backend, ...(await measureTrainingThroughput(shape)), skipped: null });
+          } catch (error) {
             figures.push({
               backend,
               samplesPerSecond: null,
               warmupMs: null,
-              skipped: `missing kernels: ${missing.join(', ')}`,
+              skipped: error instanceof Error ? error.message : String(error),
             });
-            continue;
           }
-          figures.push({ backend, ...(await measureTrainingThroughput(shape)), skipped: null });
-        } catch (error) {
-          figures.push({
-            backend,
-            samplesPerSecond: null,
-            warmupMs: null,
-            skipped: error instanceof Error ? error.message : String(error),
-          });
         }
-      }
-      await context.ensureBackend('dense-train');
-      return figures;
+        await context.ensureBackend('dense-train');
+        return figures;
+      });
     },
     /** tfjs memory in this worker: live tensors and bytes (leak checks, diagnostics). */
     memory(): { numTensors: number; numBytes: number } {
@@ -101,6 +111,7 @@ export function createLabWorkerApi() {
       return settings;
     },
     datasets: new DatasetCatalog(() => settings.index),
+    backendGate: createBackendGate(),
     async ensureBackend(job, options = {}) {
       const known = reports.get(job);
       if (known && !options.reprobe) {
@@ -127,6 +138,7 @@ export function createLabWorkerApi() {
     ...createRuntimeMethods(context),
     ...createDatasetMethods(context),
     ...createTrainingMethods(context),
+    ...createPublishMethods(context),
   };
 }
 

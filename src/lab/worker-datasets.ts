@@ -87,7 +87,7 @@ export function createDatasetMethods(context: LabWorkerContext) {
 }
 
 /** Frees the message channel behind a comlink-proxied callback (a plain function has none). */
-function releaseCallback(callback: unknown): void {
+export function releaseCallback(callback: unknown): void {
   const release = (callback as { [Comlink.releaseProxy]?: () => void } | undefined)?.[Comlink.releaseProxy];
   if (typeof release === 'function') release.call(callback);
 }

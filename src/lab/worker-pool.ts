@@ -7,6 +7,28 @@ import type { LabWorkerApi } from './worker-api.ts';
 /** Starts the worker at `index`; the default uses the bundled lab worker. */
 export type WorkerFactory = (index: number) => Worker;
 
+/**
+ * Liveness checks while calls are in flight: a worker can die without an `error` event (it closed
+ * itself, the browser killed it for memory), and then no reply ever comes. Every `intervalMs` the
+ * pool pings a busy worker; one that has not answered for `timeoutMs` is declared dead.
+ */
+export interface HeartbeatOptions {
+  /** Default 2000 ms. */
+  intervalMs?: number;
+  /**
+   * Default 30 000 ms: far above the longest synchronous stretch a healthy worker has (a WebGPU
+   * shader compile of a few seconds), since a live worker declared dead loses its run.
+   */
+  timeoutMs?: number;
+}
+
+/** Options of `WorkerPool`. */
+export interface WorkerPoolOptions {
+  heartbeat?: HeartbeatOptions;
+  /** Told when a worker is found dead (crashed, silent, or terminated), after its calls were rejected. */
+  onWorkerLost?: (index: number, error: EdgeflowError) => void;
+}
+
 interface Slot {
   index: number;
   worker: Worker;
@@ -15,6 +37,12 @@ interface Slot {
   pending: Set<(error: EdgeflowError) => void>;
   alive: boolean;
   ready: Promise<void>;
+  /** The liveness timer while calls are in flight. */
+  heartbeat: ReturnType<typeof setInterval> | null;
+  /** When the worker last answered (or was asked first), for the liveness timeout. */
+  lastAnswer: number;
+  /** Whether the worker finished starting (module loaded, configured): only then can it answer pings. */
+  started: boolean;
 }
 
 /**
@@ -26,12 +54,20 @@ export class WorkerPool {
   readonly #slots: Slot[] = [];
   readonly #factory: WorkerFactory;
   readonly #backend: BackendRequest;
+  readonly #options: WorkerPoolOptions;
+  readonly #lostListeners = new Set<(index: number, error: EdgeflowError) => void>();
   #disposed = false;
 
-  constructor(size: number, factory: WorkerFactory, backend: BackendRequest) {
+  constructor(
+    size: number,
+    factory: WorkerFactory,
+    backend: BackendRequest,
+    options: WorkerPoolOptions = {},
+  ) {
     installEdgeflowThrowHandler();
     this.#factory = factory;
     this.#backend = backend;
+    this.#options = options;
     for (let i = 0; i < size; i++) this.#slots.push(this.#spawn(i));
   }
 
@@ -64,12 +100,19 @@ export class WorkerPool {
       rejectOnCrash = reject;
     });
     live.pending.add(rejectOnCrash);
+    this.#watch(live);
     try {
       await Promise.race([live.ready, crashed]);
       return await Promise.race([fn(live.remote), crashed]);
     } finally {
       live.pending.delete(rejectOnCrash);
+      if (live.pending.size === 0) this.#unwatch(live);
     }
+  }
+
+  /** Adds a listener told when a worker is found dead (after its calls were rejected). */
+  onLost(listener: (index: number, error: EdgeflowError) => void): void {
+    this.#lostListeners.add(listener);
   }
 
   /** Calls in flight on worker `index` (0 for a dead or unknown slot). */
@@ -107,7 +150,17 @@ export class WorkerPool {
   #spawn(index: number): Slot {
     const worker = this.#factory(index);
     const remote = Comlink.wrap<LabWorkerApi>(worker);
-    const slot: Slot = { index, worker, remote, pending: new Set(), alive: true, ready: Promise.resolve() };
+    const slot: Slot = {
+      index,
+      worker,
+      remote,
+      pending: new Set(),
+      alive: true,
+      ready: Promise.resolve(),
+      heartbeat: null,
+      lastAnswer: Date.now(),
+      started: false,
+    };
     worker.addEventListener('error', (event) => {
       event.preventDefault();
       const where = event.filename ? ` at ${event.filename}:${event.lineno}` : '';
@@ -117,14 +170,56 @@ export class WorkerPool {
       this.#kill(slot, 'a message from the worker could not be read'),
     );
     slot.ready = remote.configure({ backend: this.#backend, index });
+    // Starting (loading the module, tfjs included) can take seconds with no way to answer a ping;
+    // the liveness timeout counts from the moment the worker is up.
+    slot.ready.then(
+      () => {
+        slot.started = true;
+        slot.lastAnswer = Date.now();
+      },
+      () => undefined,
+    );
     // A failure here surfaces through the first call's race; keep it from being reported as unhandled.
     slot.ready.catch(() => undefined);
     return slot;
   }
 
+  /** Starts pinging a worker that has calls in flight (once per slot). */
+  #watch(slot: Slot): void {
+    if (slot.heartbeat !== null || !slot.alive) return;
+    const intervalMs = this.#options.heartbeat?.intervalMs ?? 2000;
+    const timeoutMs = this.#options.heartbeat?.timeoutMs ?? 30_000;
+    slot.lastAnswer = Date.now();
+    let asking = false;
+    slot.heartbeat = setInterval(() => {
+      if (!slot.alive || !slot.started) return;
+      if (Date.now() - slot.lastAnswer > timeoutMs) {
+        this.#kill(slot, `it stopped answering: no reply to a liveness check for ${timeoutMs} ms`);
+        return;
+      }
+      if (asking) return;
+      asking = true;
+      slot.remote.ping().then(
+        () => {
+          asking = false;
+          slot.lastAnswer = Date.now();
+        },
+        () => {
+          asking = false;
+        },
+      );
+    }, intervalMs);
+  }
+
+  #unwatch(slot: Slot): void {
+    if (slot.heartbeat !== null) clearInterval(slot.heartbeat);
+    slot.heartbeat = null;
+  }
+
   #kill(slot: Slot, reason: string): void {
     if (!slot.alive) return;
     slot.alive = false;
+    this.#unwatch(slot);
     slot.worker.terminate();
     slot.remote[Comlink.releaseProxy]();
     const error = new EdgeflowError(
@@ -134,5 +229,7 @@ export class WorkerPool {
     );
     for (const reject of slot.pending) reject(error);
     slot.pending.clear();
+    this.#options.onWorkerLost?.(slot.index, error);
+    for (const listener of this.#lostListeners) listener(slot.index, error);
   }
 }

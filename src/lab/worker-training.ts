@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
-import { inverseTransformTarget, transformRows } from '../data/pipeline.ts';
-import { prepareTrainingData } from '../data/prepare.ts';
-import { splitDataset } from '../data/split.ts';
+import { inverseTransformTarget, parseFittedPipeline } from '../data/pipeline.ts';
+import type { PreparedSplits } from '../data/prepare.ts';
+import { prepareSplits, prepareTrainingData } from '../data/prepare.ts';
+import { checkSplit, splitDataset } from '../data/split.ts';
 import type { LoadedDataset, PreparedData } from '../data/types.ts';
 import { EdgeflowError, toEdgeflowError } from '../errors.ts';
 import {
@@ -11,6 +12,7 @@ import {
   flattenMetrics,
   parseGateThresholds,
 } from '../evaluate/index.ts';
+import { createPredictor } from '../monitor/predictor.ts';
 import { createRegistry, type Registry } from '../registry/registry.ts';
 import type { FittedPipeline } from '../schemas/dataset.ts';
 import type { MetricReport } from '../schemas/metrics.ts';
@@ -26,8 +28,16 @@ import {
 } from '../train/index.ts';
 import type { ParityResult } from '../train/types.ts';
 import { datasetFromRecord, datasetMeta, datasetToChunks } from './dataset-persistence.ts';
-import type { Prediction, PromoteOptions, PromotionResult, TrainRunProgress } from './training-types.ts';
+import type {
+  Prediction,
+  PromoteOptions,
+  PromotionResult,
+  RetrainGate,
+  TrainRunProgress,
+  WorkerRetrainRequest,
+} from './training-types.ts';
 import type { LabWorkerContext } from './worker-api.ts';
+import { releaseCallback } from './worker-datasets.ts';
 
 /** Held-out fractions when the caller gives none. */
 const DEFAULT_SPLIT = { validation: 0.15, test: 0.15 } as const;
@@ -48,6 +58,45 @@ interface TrainedRun {
   dataset: LoadedDataset;
   metrics: Record<string, number | null>;
   report: MetricReport;
+}
+
+/** A registry version loaded for promote or predict, with how many jobs use it now. */
+interface LoadedEntry {
+  loading: Promise<{ model: tf.LayersModel; version: ModelVersion }>;
+  users: number;
+  lastUsed: number;
+}
+
+/** Loaded versions kept for reuse; the least recently used idle ones beyond this are disposed. */
+const LOADED_VERSIONS_KEPT = 2;
+/** Run ids remembered at most per list (early cancels, registered runs): neither may pile up. */
+const REMEMBERED_RUN_IDS = 256;
+
+/**
+ * A version's stored pipeline, checked: the lab can only score or serve a version that carries the
+ * fitted pipeline its model was trained behind.
+ *
+ * @throws EdgeflowError `INVALID_ARGUMENT` when the version has no pipeline (saved with
+ *   `registry.saveModel` or a tfjs save handler) or the stored one is malformed (naming the field).
+ */
+function storedPipeline(version: ModelVersion): FittedPipeline {
+  if (version.pipeline === null || version.pipeline === undefined) {
+    throw new EdgeflowError(
+      'INVALID_ARGUMENT',
+      `${version.model} v${version.version} has no fitted pipeline (it was saved with registry.saveModel or a tfjs save handler), so the lab cannot turn raw rows into its inputs. Register a lab run instead (lab.register), or save the model with its pipeline.`,
+      { details: { model: version.model, version: version.version } },
+    );
+  }
+  try {
+    return parseFittedPipeline(version.pipeline);
+  } catch (error) {
+    const cause = toEdgeflowError(error, 'INVALID_ARGUMENT');
+    throw new EdgeflowError(
+      'INVALID_ARGUMENT',
+      `${version.model} v${version.version} has a stored pipeline the lab cannot use: ${cause.message}`,
+      { details: { model: version.model, version: version.version, ...cause.details }, cause: error },
+    );
+  }
 }
 
 /** The settings `train` receives from the main thread. */
@@ -71,7 +120,12 @@ export function createTrainingMethods(context: LabWorkerContext) {
   };
   const trained = new Map<string, TrainedRun>();
   const controllers = new Map<string, AbortController>();
-  const loadedVersions = new Map<string, Promise<{ model: tf.LayersModel; version: ModelVersion }>>();
+  // Cancels that arrived before their run reached this worker (the train call waits for the
+  // dataset to be stored first; the cancel does not): the run starts already aborted.
+  const cancelledEarly = new Set<string>();
+  // Runs registered from this worker (their models were freed then), to say so on a second register.
+  const registeredRuns = new Map<string, { model: string; version: number }>();
+  const loadedVersions = new Map<string, LoadedEntry>();
 
   /** A dataset by id: loaded in this worker, or stored by another worker (ids are fingerprints). */
   async function datasetById(id: string): Promise<LoadedDataset> {
@@ -120,22 +174,26 @@ export function createTrainingMethods(context: LabWorkerContext) {
 
   // Candidates trained side by side on the same dataset, seed and split get identical prepared
   // arrays (the pipeline is fitted on the same training rows), so the last few are kept.
-  const preparedCache = new Map<
-    string,
-    { train: PreparedData; validation: PreparedData; test: PreparedData }
-  >();
+  const preparedCache = new Map<string, PreparedSplits>();
   const PREPARED_CACHE_SIZE = 2;
-  function prepareSplits(dataset: LoadedDataset, seed: number, split: { validation: number; test: number }) {
+  /**
+   * The run's split, checked (before any run record exists) and prepared with the one shared
+   * `prepareSplits` (fit on the training rows only).
+   *
+   * @throws EdgeflowError `INVALID_ARGUMENT` for an empty part the run needs (see `checkSplit`).
+   */
+  function prepareRunSplits(
+    dataset: LoadedDataset,
+    seed: number,
+    split: { validation: number; test: number },
+    needsValidation: boolean,
+  ) {
+    const rows = splitDataset(dataset, { seed, ...split });
+    checkSplit(rows, { ...split, needsValidation });
     const key = `${dataset.fingerprint}|${seed}|${split.validation}|${split.test}`;
     const known = preparedCache.get(key);
     if (known) return known;
-    const rows = splitDataset(dataset, { seed, ...split });
-    const train = prepareTrainingData(dataset, rows.train);
-    const prepared = {
-      train,
-      validation: prepareTrainingData(dataset, rows.validation, { pipeline: train.pipeline }),
-      test: prepareTrainingData(dataset, rows.test, { pipeline: train.pipeline }),
-    };
+    const prepared = prepareSplits(dataset, rows);
     preparedCache.set(key, prepared);
     for (const old of preparedCache.keys()) {
       if (preparedCache.size <= PREPARED_CACHE_SIZE) break;
@@ -171,21 +229,71 @@ export function createTrainingMethods(context: LabWorkerContext) {
     return { report: computeRegressionMetrics(actual, values), actual, predicted: values };
   }
 
-  async function loadVersion(modelName: string, versionOrAlias: number | string) {
+  let useClock = 0;
+  /**
+   * The cache entry of `version`, created (loading starts) when missing, with one more user taken
+   * synchronously: no eviction can dispose it between the lookup and the job that uses it. The
+   * caller must give the user back (`users--`).
+   */
+  function acquireVersion(reg: Registry, version: ModelVersion): LoadedEntry {
+    const key = `${version.model}@${version.version}`;
+    let entry = loadedVersions.get(key);
+    if (!entry) {
+      const loading = tf
+        .loadLayersModel(reg.loadHandler(version.model, version.version))
+        .then((model) => ({ model, version }));
+      const created: LoadedEntry = { loading, users: 0, lastUsed: 0 };
+      entry = created;
+      loadedVersions.set(key, created);
+      loading.catch(() => {
+        if (loadedVersions.get(key) === created) loadedVersions.delete(key);
+      });
+    }
+    entry.users++;
+    entry.lastUsed = ++useClock;
+    return entry;
+  }
+
+  /** Disposes the least recently used loaded versions no job uses, beyond `LOADED_VERSIONS_KEPT`. */
+  async function evictIdleVersions(): Promise<void> {
+    const idle = [...loadedVersions.entries()]
+      .filter(([, entry]) => entry.users === 0)
+      .sort(([, a], [, b]) => b.lastUsed - a.lastUsed);
+    for (const [key, entry] of idle.slice(LOADED_VERSIONS_KEPT)) {
+      loadedVersions.delete(key);
+      await entry.loading.then(
+        ({ model }) => model.dispose(),
+        () => undefined,
+      );
+    }
+  }
+
+  /**
+   * Runs `fn` with a loaded version (pipeline checked) that stays loaded while `fn` runs; idle
+   * versions beyond the few kept are disposed afterwards, so a loop over many versions keeps
+   * memory flat.
+   *
+   * @throws EdgeflowError `INVALID_ARGUMENT` when the version's stored pipeline is missing or malformed.
+   */
+  async function withVersion<T>(
+    modelName: string,
+    versionOrAlias: number | string,
+    fn: (loaded: { model: tf.LayersModel; version: ModelVersion; pipeline: FittedPipeline }) => Promise<T>,
+  ): Promise<T> {
     // Inference needs no more than dense training does; reuse that choice (and its probe).
     await context.ensureBackend('dense-train');
     const reg = await registry();
     const version = await reg.getVersion(modelName, versionOrAlias);
-    const key = `${version.model}@${version.version}`;
-    let entry = loadedVersions.get(key);
-    if (!entry) {
-      entry = tf
-        .loadLayersModel(reg.loadHandler(version.model, version.version))
-        .then((model) => ({ model, version }));
-      loadedVersions.set(key, entry);
-      entry.catch(() => loadedVersions.delete(key));
+    // The reference is held from the lookup on, so a concurrent job's eviction (after a promote or
+    // another predict) cannot dispose the model while this job waits for it or uses it.
+    const entry = acquireVersion(reg, version);
+    try {
+      const loaded = await entry.loading;
+      return await fn({ ...loaded, pipeline: storedPipeline(loaded.version) });
+    } finally {
+      entry.users--;
+      await evictIdleVersions();
     }
-    return entry;
   }
 
   /** The rows a run held out for testing, re-derived from its stored seed and split. */
@@ -205,6 +313,83 @@ export function createTrainingMethods(context: LabWorkerContext) {
     return { dataset, rows: split.test };
   }
 
+  /**
+   * The rows to score a candidate and a baseline on: the candidate's test rows that the baseline
+   * also held out (neither trained nor early-stopped on them) when the baseline's run is known on
+   * the same dataset; else the candidate's test rows, with a note that the baseline may have seen
+   * them.
+   *
+   * @throws EdgeflowError `GATE_FAILED` when the two runs share no held-out row.
+   */
+  async function gateRows(candidate: ModelVersion, baseline: ModelVersion | null) {
+    const { dataset, rows } = await heldOutRows(candidate);
+    const fingerprint = dataset.fingerprint;
+    if (baseline === null) {
+      return {
+        dataset,
+        rows,
+        evaluation: {
+          basis: 'candidate-holdout',
+          rows: rows.length,
+          datasetFingerprint: fingerprint,
+          note: null,
+        } as const,
+      };
+    }
+    const sameData = baseline.datasetFingerprint === fingerprint && Boolean(baseline.runId);
+    const baselineRun = sameData
+      ? await (await registry()).getRun(baseline.runId as string).catch(() => null)
+      : null;
+    if (!baselineRun) {
+      const why = !baseline.runId
+        ? 'has no run lineage'
+        : baseline.datasetFingerprint !== fingerprint
+          ? 'was trained on another dataset'
+          : 'has no stored run';
+      return {
+        dataset,
+        rows,
+        evaluation: {
+          basis: 'candidate-holdout',
+          rows: rows.length,
+          datasetFingerprint: fingerprint,
+          note: `Baseline v${baseline.version} ${why}, so which of these rows it trained on is unknown; its score may be inflated.`,
+        } as const,
+      };
+    }
+    const spec = baselineRun.spec as unknown as StoredRunSpec;
+    const baselineTest = new Set(splitDataset(dataset, { seed: spec.seed, ...spec.split }).test);
+    const shared = rows.filter((row) => baselineTest.has(row));
+    if (shared.length === 0) {
+      throw new EdgeflowError(
+        'GATE_FAILED',
+        `${candidate.model} v${candidate.version} and baseline v${baseline.version} share no held-out row (their runs split the data with other seeds or shares), so the gate cannot compare them on unseen data. Train the candidate with the baseline's seed (${spec.seed}) and split, or raise split.test.`,
+        {
+          details: {
+            model: candidate.model,
+            candidate: candidate.version,
+            baseline: baseline.version,
+            candidateRows: rows.length,
+            baselineRows: baselineTest.size,
+          },
+        },
+      );
+    }
+    return {
+      dataset,
+      rows: shared,
+      evaluation: {
+        basis: 'shared-holdout',
+        rows: shared.length,
+        datasetFingerprint: fingerprint,
+        note:
+          shared.length < rows.length
+            ? `${rows.length - shared.length} of the candidate's ${rows.length} test rows were left out: baseline v${baseline.version} trained or validated on them.`
+            : null,
+      } as const,
+    };
+  }
+
   return {
     /**
      * Trains a spec on a dataset as run `runId`: split (seeded, stratified), fit the pipeline on
@@ -221,6 +406,8 @@ export function createTrainingMethods(context: LabWorkerContext) {
       const { runId } = request;
       const controller = new AbortController();
       controllers.set(runId, controller);
+      // Cancelled before this call arrived (issue 17, defect 3): the run starts aborted.
+      if (cancelledEarly.delete(runId)) controller.abort();
       // Through comlink, `onProgress` is a proxy whose calls return promises; progress is best effort.
       const report = (progress: Omit<TrainRunProgress, 'runId'>): void => {
         void Promise.resolve(onProgress?.({ runId, ...progress })).catch(() => undefined);
@@ -241,7 +428,12 @@ export function createTrainingMethods(context: LabWorkerContext) {
         const spec = parseModelSpec(request.spec);
         const split = { ...DEFAULT_SPLIT, ...request.split };
         const dataset = await datasetById(request.datasetId);
-        const { train, validation, test } = prepareSplits(dataset, spec.seed, split);
+        const { train, validation, test } = prepareRunSplits(
+          dataset,
+          spec.seed,
+          split,
+          spec.earlyStopping?.monitor.startsWith('val_') === true,
+        );
         checkSpecFitsData(spec, {
           task: train.task,
           featureCount: train.featureCount,
@@ -249,7 +441,15 @@ export function createTrainingMethods(context: LabWorkerContext) {
           ...(train.classes ? { classLabels: train.classes } : {}),
         });
         // After the fit checks, so a spec that cannot fit the data is reported as such, not as a backend problem.
-        const runtime = await context.ensureBackend(jobProfileOf(spec));
+        const job = jobProfileOf(spec);
+        // Each tfjs section runs through the gate, re-activating this job's backend first: another
+        // job of this worker (a parity check, a conv job) may have switched it in between.
+        const onBackend = <T>(key: string, fn: () => Promise<T>): Promise<T> =>
+          context.backendGate.use(key, async () => {
+            await context.ensureBackend(job);
+            return fn();
+          });
+        const runtime = await context.backendGate.use(job, () => context.ensureBackend(job));
         const runtimeSummary = { backend: runtime.backend, reason: runtime.reason, adapter: runtime.adapter };
         lap('prepareMs');
         await reg.createRun({
@@ -263,32 +463,42 @@ export function createTrainingMethods(context: LabWorkerContext) {
           tags: request.tags ?? [],
         });
         runCreated = true;
+        // A cancel that came while the run was being set up wins now: the run is recorded as cancelled.
+        if (controller.signal.aborted) {
+          throw new EdgeflowError('CANCELLED', `Run ${runId} was cancelled before training started.`, {
+            details: { runId, epoch: 0, batch: 0, batchesRun: 0 },
+          });
+        }
         // Stored so another worker (or a later session) can re-evaluate on the same rows.
         await persistDataset(dataset);
         lap('trackingMs');
 
-        model = buildModel(spec, {
-          featureCount: train.featureCount,
-          classCount: train.classes?.length ?? 0,
-        });
         // History is appended in order; each write waits for the previous one.
         let historyWrites: Promise<unknown> = Promise.resolve();
-        lap('buildMs');
-        const result = await trainModel({
-          model,
-          spec,
-          train: { x: train.features, y: train.targets, count: train.rowCount },
-          ...(validation.rowCount > 0
-            ? { validation: { x: validation.features, y: validation.targets, count: validation.rowCount } }
-            : {}),
-          signal: controller.signal,
-          onProgress: (p) => report({ phase: 'training', ...p, runtime: runtimeSummary }),
-          onEpochEnd: (record) => {
-            historyWrites = historyWrites.then(() =>
-              reg.updateRun(runId, { appendHistory: [record as never] }),
-            );
-          },
+        const result = await onBackend(job, async () => {
+          model = buildModel(spec, {
+            featureCount: train.featureCount,
+            classCount: train.classes?.length ?? 0,
+          });
+          lap('buildMs');
+          return trainModel({
+            model,
+            spec,
+            train: { x: train.features, y: train.targets, count: train.rowCount },
+            ...(train.classes ? { classLabels: train.classes } : {}),
+            ...(validation.rowCount > 0
+              ? { validation: { x: validation.features, y: validation.targets, count: validation.rowCount } }
+              : {}),
+            signal: controller.signal,
+            onProgress: (p) => report({ phase: 'training', ...p, runtime: runtimeSummary }),
+            onEpochEnd: (record) => {
+              historyWrites = historyWrites.then(() =>
+                reg.updateRun(runId, { appendHistory: [record as never] }),
+              );
+            },
+          });
         });
+        const trainedModel = model as unknown as tf.LayersModel;
         await historyWrites;
         lap('fitMs');
         report({ phase: 'evaluating', runtime: runtimeSummary });
@@ -297,10 +507,17 @@ export function createTrainingMethods(context: LabWorkerContext) {
         const canarySource = test.rowCount > 0 ? test.features : train.features;
         let parity: ParityResult | null = null;
         if (runtime.backend !== 'cpu' && canaryRows > 0) {
-          parity = await parityCheck(model, canarySource.subarray(0, canaryRows * train.featureCount));
+          // The check switches this worker's backend to cpu and back: no other job may run meanwhile.
+          parity = await onBackend(`parity:${runId}`, () =>
+            parityCheck(trainedModel, canarySource.subarray(0, canaryRows * train.featureCount)),
+          );
         }
         lap('parityMs');
-        const { report: evaluation, actual, predicted } = await evaluateWithPredictions(model, test);
+        const {
+          report: evaluation,
+          actual,
+          predicted,
+        } = await onBackend(job, () => evaluateWithPredictions(trainedModel, test));
         // A capped sample of test predictions, for predicted-vs-actual plots (regression).
         const predictions =
           actual && predicted
@@ -310,7 +527,13 @@ export function createTrainingMethods(context: LabWorkerContext) {
               }
             : null;
         const metrics = flattenMetrics(evaluation);
-        trained.set(runId, { model, pipeline: train.pipeline, dataset, metrics, report: evaluation });
+        trained.set(runId, {
+          model: trainedModel,
+          pipeline: train.pipeline,
+          dataset,
+          metrics,
+          report: evaluation,
+        });
         const finished = await reg.updateRun(runId, {
           status: 'finished',
           metrics: {
@@ -336,11 +559,15 @@ export function createTrainingMethods(context: LabWorkerContext) {
           const status = error.code === 'CANCELLED' ? 'cancelled' : 'failed';
           await reg.updateRun(runId, { status, error: error.toJSON() as never }).catch(() => undefined);
         }
-        // A diverged run keeps its last good weights on the model: keep it for inspection.
-        if (model && error.code !== 'TRAINING_DIVERGED') model.dispose();
+        // Nothing keeps a failed run's model (a diverged one included: its weights are not stored
+        // anywhere a caller could reach), so it is freed here.
+        const failedModel = model as tf.LayersModel | undefined;
+        if (failedModel && trained.get(runId)?.model !== failedModel) failedModel.dispose();
         throw error;
       } finally {
         controllers.delete(runId);
+        // The per-run progress proxy holds a message channel open until released.
+        releaseCallback(onProgress);
       }
     },
 
@@ -363,28 +590,52 @@ export function createTrainingMethods(context: LabWorkerContext) {
     async unloadModels(): Promise<number> {
       const entries = [...loadedVersions.values()];
       loadedVersions.clear();
-      const loaded = await Promise.allSettled(entries);
+      const loaded = await Promise.allSettled(entries.map((entry) => entry.loading));
       for (const entry of loaded) if (entry.status === 'fulfilled') entry.value.model.dispose();
       return entries.length;
     },
 
-    /** Stops run `runId` within one batch; a no-op when it is not running here. */
+    /**
+     * Stops run `runId` within one batch. A cancel that arrives before its run (the lab sends it
+     * at once; the run may wait for its dataset to be stored) is remembered, and the run starts
+     * cancelled. Returns whether the run was running here.
+     */
     cancelRun(runId: string): boolean {
       const controller = controllers.get(runId);
-      controller?.abort();
-      return controller !== undefined;
+      if (controller) {
+        controller.abort();
+        return true;
+      }
+      cancelledEarly.add(runId);
+      // Bounded: the oldest early cancels (of runs that never came) are forgotten first.
+      for (const old of cancelledEarly) {
+        if (cancelledEarly.size <= REMEMBERED_RUN_IDS) break;
+        cancelledEarly.delete(old);
+      }
+      return false;
     },
 
     /**
      * Registers the model of finished run `runId` as the next version of `model`.
      *
-     * @throws EdgeflowError `RUN_NOT_FOUND` when the run's model is not in this worker.
+     * The model is freed from this worker once stored (promote and predict load it from the registry).
+     *
+     * @throws EdgeflowError `RUN_NOT_FOUND` when the run's model is not in this worker; the codes of
+     *   `registry.saveModel` (a failed save keeps the model here for a retry).
      */
     async registerRun(
       runId: string,
       options: { model: string; description?: string; tags?: string[] },
     ): Promise<ModelVersion> {
       const run = trained.get(runId);
+      const earlier = registeredRuns.get(runId);
+      if (!run && earlier) {
+        throw new EdgeflowError(
+          'RUN_NOT_FOUND',
+          `Run ${runId} is already registered as ${earlier.model} v${earlier.version}, and its model was freed from the worker then. Use that version, or copy it with registry.copyVersion().`,
+          { details: { runId, model: earlier.model, version: earlier.version } },
+        );
+      }
       if (!run) {
         throw new EdgeflowError(
           'RUN_NOT_FOUND',
@@ -392,88 +643,196 @@ export function createTrainingMethods(context: LabWorkerContext) {
           { details: { runId } },
         );
       }
-      const reg = await registry();
-      const signature = {
-        columns: run.dataset.schema.columns
-          .filter((c) => c.role === 'feature')
-          .map((c) => ({ name: c.name, type: c.type, nullable: c.nullable })),
-        target: run.dataset.schema.target,
-      };
-      // Weights go straight from the model's tensors into the registry: no concatenated copy.
-      return reg.saveModel(options.model, run.model, {
-        pipeline: run.pipeline as never,
-        profile: run.dataset.profile as never,
-        signature: signature as never,
-        metrics: { ...run.metrics, report: run.report as never },
-        runId,
-        datasetFingerprint: run.dataset.fingerprint,
-        tags: options.tags ?? [],
-        ...(options.description === undefined ? {} : { description: options.description }),
-      });
+      try {
+        const reg = await registry();
+        const signature = {
+          columns: run.dataset.schema.columns
+            .filter((c) => c.role === 'feature')
+            .map((c) => ({ name: c.name, type: c.type, nullable: c.nullable })),
+          target: run.dataset.schema.target,
+        };
+        // Weights go straight from the model's tensors into the registry: no concatenated copy.
+        const registered = await reg.saveModel(options.model, run.model, {
+          pipeline: run.pipeline as never,
+          profile: run.dataset.profile as never,
+          signature: signature as never,
+          metrics: { ...run.metrics, report: run.report as never },
+          runId,
+          datasetFingerprint: run.dataset.fingerprint,
+          tags: options.tags ?? [],
+          ...(options.description === undefined ? {} : { description: options.description }),
+        });
+        // The weights live in the registry now; promote and predict load them from there. A failed
+        // save keeps the model here, so the caller can retry the registration.
+        if (trained.get(runId) === run) {
+          trained.delete(runId);
+          run.model.dispose();
+        }
+        registeredRuns.set(runId, { model: registered.model, version: registered.version });
+        for (const old of registeredRuns.keys()) {
+          if (registeredRuns.size <= REMEMBERED_RUN_IDS) break;
+          registeredRuns.delete(old);
+        }
+        return registered;
+      } catch (thrown) {
+        // Only EdgeflowErrors keep their code across the worker boundary.
+        throw toEdgeflowError(thrown);
+      }
     },
 
     /**
-     * Re-evaluates `version` and the current holder of the alias on the candidate run's held-out
-     * rows, applies the gate, and moves the alias only when it passes.
+     * Re-evaluates `version` and the current holder of the alias on rows neither trained on (see
+     * `PromotionResult.evaluation`), applies the gate, and moves the alias only when it passes and
+     * the alias still points where the gate read it.
+     *
+     * @throws EdgeflowError `VERSION_NOT_FOUND`, `DATASET_NOT_FOUND`, `INVALID_ARGUMENT` (thresholds,
+     *   a version without a fitted pipeline), `GATE_FAILED` (no shared held-out rows),
+     *   `VERSION_CONFLICT` (the alias moved meanwhile).
      */
     async promote(modelName: string, version: number, options: PromoteOptions): Promise<PromotionResult> {
-      const alias = options.alias ?? 'champion';
-      const thresholds = parseGateThresholds(options.thresholds);
-      const reg = await registry();
-      const candidate = await reg.getVersion(modelName, version);
-      const aliases = await reg.listAliases(modelName);
-      const previous = aliases.find((a) => a.alias === alias)?.version ?? null;
-      const { dataset, rows } = await heldOutRows(candidate);
+      try {
+        const alias = options.alias ?? 'champion';
+        const thresholds = parseGateThresholds(options.thresholds);
+        const reg = await registry();
+        const candidate = await reg.getVersion(modelName, version);
+        const aliases = await reg.listAliases(modelName);
+        const previous = aliases.find((a) => a.alias === alias)?.version ?? null;
+        const baseline = previous === null ? null : await reg.getVersion(modelName, previous);
+        const { dataset, rows, evaluation } = await gateRows(candidate, baseline);
 
-      const scoreVersion = async (v: number): Promise<MetricReport> => {
-        const { model, version: stored } = await loadVersion(modelName, v);
-        const data = prepareTrainingData(dataset, rows, {
-          pipeline: stored.pipeline as unknown as FittedPipeline,
-        });
-        return evaluateOn(model, data);
-      };
-      const candidateMetrics = await scoreVersion(version);
-      const baselineMetrics = previous === null ? null : await scoreVersion(previous);
-      const gate = evaluateGate(candidateMetrics, baselineMetrics, thresholds);
-      const move = gate.passed
-        ? await reg.moveAlias(modelName, alias, version, {
-            reason: options.reason ?? `promoted through the gate (${Object.keys(thresholds).join(', ')})`,
-            gateReport: gate as never,
-          })
-        : null;
-      return { passed: gate.passed, gate, candidateMetrics, baselineMetrics, previous, move };
+        // A fresh evaluation of each version on the same rows, never the metrics stored at registration.
+        const scoreVersion = (v: number): Promise<MetricReport> =>
+          context.backendGate.use('dense-train', () =>
+            withVersion(modelName, v, async ({ model, pipeline }) => {
+              await context.ensureBackend('dense-train');
+              return evaluateOn(model, prepareTrainingData(dataset, rows, { pipeline }));
+            }),
+          );
+        const candidateMetrics = await scoreVersion(version);
+        const baselineMetrics = previous === null ? null : await scoreVersion(previous);
+        const gate = evaluateGate(candidateMetrics, baselineMetrics, thresholds);
+        const move = gate.passed
+          ? await reg.moveAlias(modelName, alias, version, {
+              reason: options.reason ?? `promoted through the gate (${Object.keys(thresholds).join(', ')})`,
+              gateReport: { ...gate, evaluation } as never,
+              // Compare-and-set: the alias moves only if it still points at the version the gate read.
+              expectedVersion: previous,
+            })
+          : null;
+        return {
+          passed: gate.passed,
+          gate,
+          candidateMetrics,
+          baselineMetrics,
+          previous,
+          move,
+          evaluation: { ...evaluation },
+        };
+      } catch (thrown) {
+        // Only EdgeflowErrors keep their code across the worker boundary.
+        throw toEdgeflowError(thrown);
+      }
     },
 
-    /** Applies a stored version's pipeline and model to raw rows. */
+    /**
+     * Applies a stored version's pipeline and model to raw rows through the monitor's Predictor, the
+     * one predict path of edgeflow (issue 11). A batch with a row the model cannot take fails as a
+     * whole here, with that row's code and field (the Predictor itself answers per row).
+     *
+     * @throws EdgeflowError `SCHEMA_MISMATCH`, `DATA_QUALITY`, `MISSING_VALUE` (naming the row and
+     *   column), `INVALID_ARGUMENT` (a version without a fitted pipeline), `VERSION_NOT_FOUND`.
+     */
     async predict(
       modelName: string,
       versionOrAlias: number | string,
       rows: Array<Record<string, unknown>>,
     ): Promise<Prediction[]> {
-      const { model, version } = await loadVersion(modelName, versionOrAlias);
-      const pipeline = version.pipeline as unknown as FittedPipeline;
-      const features = transformRows(pipeline, rows);
-      const output = tf.tidy(
-        () => model.predict(tf.tensor2d(features, [rows.length, pipeline.featureCount])) as tf.Tensor,
-      );
-      const values = (await output.data()) as Float32Array;
-      output.dispose();
-      const target = pipeline.target;
-      if (target?.task === 'classification') {
-        const classes = target.classes ?? [];
-        return rows.map((_, r) => {
-          const probabilities: Record<string, number> = {};
-          let best = 0;
-          classes.forEach((name, k) => {
-            const p = values[r * classes.length + k] ?? 0;
-            probabilities[name] = p;
-            if (p > (values[r * classes.length + best] ?? 0)) best = k;
-          });
-          return { label: classes[best] ?? '', probabilities };
-        });
+      try {
+        // Through the backend gate like every tfjs job: a parity check or backend measurement of this
+        // worker cannot switch the backend under a predict, nor a predict run in the middle of one.
+        return await context.backendGate.use('dense-train', () =>
+          withVersion(modelName, versionOrAlias, async ({ model, version }) => {
+            // Unknown categories encode as the pipeline says (all zeros for one-hot), as lab.predict always did.
+            const predictor = await createPredictor({
+              version,
+              model,
+              disposeModel: false,
+              unseenCategories: 'encode',
+              drift: { enabled: false },
+            });
+            try {
+              const results = await predictor.predict(rows);
+              const refused = results.filter((r) => !r.ok);
+              const first = refused[0];
+              if (first && !first.ok) {
+                throw new EdgeflowError(first.error.code, first.error.message, {
+                  details: { column: first.error.field, refusedRows: refused.length },
+                });
+              }
+              return results.map((r) => (r.ok ? r.prediction : { value: Number.NaN }));
+            } finally {
+              predictor.dispose();
+            }
+          }),
+        );
+      } catch (thrown) {
+        // Only EdgeflowErrors keep their code across the worker boundary.
+        throw toEdgeflowError(thrown);
       }
-      const original = inverseTransformTarget(pipeline, values);
-      return Array.from(original, (value): Prediction => ({ value }));
+    },
+
+    /**
+     * Gates run `runId` (trained in this worker on new data with an earlier run's spec, not yet
+     * registered) against the current holder of `alias`: both scored fresh on the run's own test
+     * rows, with their own pipelines, so champion and challenger are compared on the same rows.
+     * Moves no alias; the lab registers the challenger next, ready for `lab.promote`.
+     *
+     * @throws EdgeflowError `RUN_NOT_FOUND` (the run's model is not in this worker),
+     *   `INVALID_ARGUMENT` (thresholds, a champion without a fitted pipeline).
+     */
+    async retrain(request: WorkerRetrainRequest): Promise<RetrainGate> {
+      try {
+        const run = trained.get(request.runId);
+        if (!run) {
+          throw new EdgeflowError(
+            'RUN_NOT_FOUND',
+            `Run ${request.runId} has no trained model in this worker; retrain it again.`,
+            { details: { runId: request.runId } },
+          );
+        }
+        const thresholds = parseGateThresholds(request.thresholds);
+        const reg = await registry();
+        const record = await reg.getRun(request.runId);
+        const spec = record.spec as unknown as StoredRunSpec;
+        const rows = splitDataset(run.dataset, { seed: spec.seed, ...spec.split }).test;
+        // Every tfjs section goes through the backend gate (a parity check may switch the backend).
+        const challengerMetrics = await context.backendGate.use('dense-train', async () => {
+          await context.ensureBackend('dense-train');
+          return evaluateOn(run.model, prepareTrainingData(run.dataset, rows, { pipeline: run.pipeline }));
+        });
+        const holder = (await reg.listAliases(request.model).catch(() => [])).find(
+          (a) => a.alias === request.alias,
+        );
+        const championMetrics = holder
+          ? await context.backendGate.use('dense-train', () =>
+              withVersion(request.model, holder.version, async ({ model, pipeline }) => {
+                await context.ensureBackend('dense-train');
+                return evaluateOn(model, prepareTrainingData(run.dataset, rows, { pipeline }));
+              }),
+            )
+          : null;
+        const gate = evaluateGate(challengerMetrics, championMetrics, thresholds);
+        return {
+          champion: holder?.version ?? null,
+          gate,
+          challengerMetrics,
+          championMetrics,
+          rows: rows.length,
+          datasetFingerprint: run.dataset.fingerprint,
+        };
+      } catch (thrown) {
+        throw toEdgeflowError(thrown);
+      }
     },
   };
 }

@@ -4,6 +4,7 @@
 import { EdgeflowError } from '../errors.ts';
 import type { ExportManifest, ManifestFile, ModelVersion } from '../schemas/registry.ts';
 import { sha256Hex } from './content-hash.ts';
+import { manifestContentDigest } from './manifest-digest.ts';
 import type { ExportedFile } from './types.ts';
 
 /** tfjs's own default shard size (4 MiB): static hosts and CDNs cache such files well. */
@@ -87,6 +88,7 @@ export async function buildExportFiles(input: ExportInput): Promise<ExportedFile
     metrics: version.metrics,
     lineage: { runId: version.runId, datasetFingerprint: version.datasetFingerprint, run: input.run },
   };
-  files.push({ path: MANIFEST_FILE, data: new TextEncoder().encode(JSON.stringify(manifest, null, 2)) });
+  const sealed: ExportManifest = { ...manifest, contentSha256: await manifestContentDigest(manifest) };
+  files.push({ path: MANIFEST_FILE, data: new TextEncoder().encode(JSON.stringify(sealed, null, 2)) });
   return files;
 }

@@ -15,6 +15,7 @@ import {
 import { expectedWeightBytes } from './artifacts.ts';
 import { sha256Hex } from './content-hash.ts';
 import { MANIFEST_FILE, MODEL_FILE } from './export-files.ts';
+import { manifestContentDigest } from './manifest-digest.ts';
 
 /** Files to import: a list of `{ path, data }` or a map from file name to bytes. */
 export type ImportFiles =
@@ -96,6 +97,19 @@ export async function verifyImportFiles(files: ImportFiles): Promise<VerifiedImp
     );
   }
   const manifest = parsed.data;
+  // The manifest's own content (pipeline, metrics, lineage…) is covered by its content digest,
+  // computed on the parsed JSON as read (the schema may drop unknown keys; a digest must not).
+  const raw = parseJson(MANIFEST_FILE, manifestBytes) as Record<string, unknown>;
+  const contentDigest = await manifestContentDigest(raw);
+  if (manifest.contentSha256 !== contentDigest) {
+    throw new EdgeflowError(
+      'INTEGRITY_FAILED',
+      manifest.contentSha256 === undefined
+        ? `${MANIFEST_FILE} has no contentSha256, so its pipeline, metrics and lineage cannot be verified. Export the version again with this edgeflow version.`
+        : `${MANIFEST_FILE} was edited after export: its content does not match its contentSha256 (expected ${manifest.contentSha256}, got ${contentDigest}). Nothing was imported.`,
+      { details: { file: MANIFEST_FILE, expected: manifest.contentSha256 ?? null, actual: contentDigest } },
+    );
+  }
   const listed = new Map(manifest.files.map((f) => [f.path, f]));
   const digests = await Promise.all(
     manifest.files.map(async (file) => {

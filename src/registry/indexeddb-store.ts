@@ -25,6 +25,7 @@ import { quotaExceeded } from './quota.ts';
 import { runMatches } from './run-filter.ts';
 import {
   aliasedVersionConflict,
+  aliasMovedMeanwhile,
   aliasTargetMissing,
   chunkVanished,
   datasetNotFound,
@@ -37,6 +38,7 @@ import type {
   CommitVersionRequest,
   CommitVersionResult,
   DatasetChunk,
+  DeleteVersionsOptions,
   DeleteVersionsResult,
   ModelStore,
   RunFilter,
@@ -294,14 +296,43 @@ export class IndexedDbModelStore implements ModelStore {
     return cursor ? stripRefs(cursor.value) : undefined;
   }
 
-  async deleteVersions(model: string, numbers: readonly number[]): Promise<DeleteVersionsResult> {
-    return this.write(['versions', 'chunks', 'aliases'], async (tx) => {
+  async deleteVersions(
+    model: string,
+    numbers: readonly number[],
+    options: DeleteVersionsOptions = {},
+  ): Promise<DeleteVersionsResult> {
+    return this.write(['versions', 'chunks', 'aliases', 'aliasLog'], async (tx) => {
       const versions = tx.objectStore('versions');
       const chunks = tx.objectStore('chunks');
       const aliases = await tx.objectStore('aliases').index('by-model').getAll(model);
-      for (const version of numbers) {
-        const aliased = aliases.filter((a) => a.version === version).map((a) => a.alias);
-        if (aliased.length > 0) throw aliasedVersionConflict(model, version, aliased);
+      const doomed = new Set(numbers);
+      const release = options.releaseAliases;
+      if (!release) {
+        for (const version of numbers) {
+          const aliased = aliases.filter((a) => a.version === version).map((a) => a.alias);
+          if (aliased.length > 0) throw aliasedVersionConflict(model, version, aliased);
+        }
+      }
+      // Alias removals, their log entries and the deletions share this transaction: all or nothing.
+      const aliasMoves: AliasMove[] = [];
+      if (release) {
+        const releasing = aliases
+          .filter((a) => doomed.has(a.version))
+          .sort((a, b) => a.version - b.version || (a.alias < b.alias ? -1 : 1));
+        for (const alias of releasing) {
+          const entry = {
+            model,
+            alias: alias.alias,
+            from: alias.version,
+            to: null,
+            at: release.at,
+            reason: release.reasonFor(alias.version),
+            gateReport: null,
+          };
+          const seq = await tx.objectStore('aliasLog').add(entry as AliasMove);
+          await tx.objectStore('aliases').delete([model, alias.alias]);
+          aliasMoves.push({ seq, ...entry } as AliasMove);
+        }
       }
       const deleted: number[] = [];
       const candidates = new Set<string>();
@@ -323,7 +354,7 @@ export class IndexedDbModelStore implements ModelStore {
         chunksFreed++;
         bytesFreed += chunk.bytes;
       }
-      return { deleted, chunksFreed, bytesFreed };
+      return { deleted, chunksFreed, bytesFreed, ...(release ? { aliasMoves } : {}) };
     });
   }
 
@@ -391,6 +422,9 @@ export class IndexedDbModelStore implements ModelStore {
       }
       const aliases = tx.objectStore('aliases');
       const from = (await aliases.get([request.model, request.alias]))?.version ?? null;
+      if (request.expected !== undefined && request.expected !== from) {
+        throw aliasMovedMeanwhile(request.model, request.alias, request.expected, from);
+      }
       const entry = {
         model: request.model,
         alias: request.alias,

@@ -15,6 +15,7 @@ import { modelAfterCommit } from './model-record.ts';
 import { runMatches } from './run-filter.ts';
 import {
   aliasedVersionConflict,
+  aliasMovedMeanwhile,
   aliasTargetMissing,
   chunkVanished,
   datasetNotFound,
@@ -27,6 +28,7 @@ import type {
   CommitVersionRequest,
   CommitVersionResult,
   DatasetChunk,
+  DeleteVersionsOptions,
   DeleteVersionsResult,
   ModelStore,
   RunFilter,
@@ -167,13 +169,42 @@ export class MemoryModelStore implements ModelStore {
     return all[all.length - 1];
   }
 
-  async deleteVersions(model: string, versions: readonly number[]): Promise<DeleteVersionsResult> {
+  async deleteVersions(
+    model: string,
+    versions: readonly number[],
+    options: DeleteVersionsOptions = {},
+  ): Promise<DeleteVersionsResult> {
     this.check();
-    for (const version of versions) {
-      const aliased = [...this.aliases.values()]
-        .filter((a) => a.model === model && a.version === version)
-        .map((a) => a.alias);
-      if (aliased.length > 0) throw aliasedVersionConflict(model, version, aliased);
+    const doomed = new Set(versions);
+    const releasing = [...this.aliases.values()]
+      .filter((a) => a.model === model && doomed.has(a.version))
+      .sort((a, b) => a.version - b.version || (a.alias < b.alias ? -1 : 1));
+    if (!options.releaseAliases) {
+      for (const version of versions) {
+        const aliased = releasing.filter((a) => a.version === version).map((a) => a.alias);
+        if (aliased.length > 0) throw aliasedVersionConflict(model, version, aliased);
+      }
+    }
+    // Every check is done: from here on nothing throws, so the alias removals, the log entries and
+    // the deletions happen together (the memory store's "transaction").
+    const aliasMoves: AliasMove[] = [];
+    const release = options.releaseAliases;
+    if (release) {
+      for (const alias of releasing) {
+        const move: AliasMove = {
+          seq: this.log.length + 1,
+          model,
+          alias: alias.alias,
+          from: alias.version,
+          to: null,
+          at: release.at,
+          reason: release.reasonFor(alias.version),
+          gateReport: null,
+        };
+        this.aliases.delete(aliasKey(model, alias.alias));
+        this.log.push(move);
+        aliasMoves.push(structuredClone(move));
+      }
     }
     const deleted: number[] = [];
     const candidates = new Set<string>();
@@ -193,7 +224,7 @@ export class MemoryModelStore implements ModelStore {
       bytesFreed += this.chunks.get(hash)?.byteLength ?? 0;
       this.chunks.delete(hash);
     }
-    return { deleted, chunksFreed: candidates.size, bytesFreed };
+    return { deleted, chunksFreed: candidates.size, bytesFreed, ...(release ? { aliasMoves } : {}) };
   }
 
   async readChunks(
@@ -245,6 +276,9 @@ export class MemoryModelStore implements ModelStore {
     }
     const key = aliasKey(request.model, request.alias);
     const from = this.aliases.get(key)?.version ?? null;
+    if (request.expected !== undefined && request.expected !== from) {
+      throw aliasMovedMeanwhile(request.model, request.alias, request.expected, from);
+    }
     const move: AliasMove = structuredClone({
       seq: this.log.length + 1,
       model: request.model,

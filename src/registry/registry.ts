@@ -100,6 +100,12 @@ export interface MoveAliasOptions {
   reason: string;
   /** The promotion gate's report, if a gate decided (opaque JSON). */
   gateReport?: Json;
+  /**
+   * Compare-and-set: move only if the alias still points at this version (null: only if the alias
+   * does not exist yet), checked in the same transaction as the move. A promotion passes the
+   * version its gate scored, so a champion changed meanwhile is never silently replaced.
+   */
+  expectedVersion?: number | null;
 }
 
 /** Options of `prune`. */
@@ -705,20 +711,32 @@ export class Registry {
     const aliases = await this.store.listAliases(model);
     const aliased = new Set(aliases.map((a) => a.version));
     const doomed = versions.slice(options.keepLast).filter((v) => !(keepAliased && aliased.has(v)));
-    const aliasesRemoved: string[] = [];
-    if (!keepAliased) {
-      for (const alias of aliases) {
-        if (!doomed.includes(alias.version)) continue;
-        await this.removeAlias(model, alias.alias, {
-          reason: `prune: version ${alias.version} removed (keepLast ${options.keepLast})`,
-        });
-        aliasesRemoved.push(alias.alias);
-      }
-    }
-    const result = doomed.length
-      ? await this.deleteVersions(model, doomed)
-      : { deleted: [], chunksFreed: 0, bytesFreed: 0 };
-    return { ...result, aliasesRemoved };
+    if (doomed.length === 0) return { deleted: [], chunksFreed: 0, bytesFreed: 0, aliasesRemoved: [] };
+    // One store transaction removes the aliases of doomed versions (logged) and the versions: a failed
+    // delete leaves every alias and version as it was.
+    const result = await this.store.deleteVersions(model, doomed, {
+      ...(keepAliased
+        ? {}
+        : {
+            releaseAliases: {
+              at: this.now(),
+              reasonFor: (version: number) =>
+                `prune: version ${version} removed (keepLast ${options.keepLast})`,
+            },
+          }),
+    });
+    const moves = result.aliasMoves ?? [];
+    if (result.chunksFreed > 0) this.knownChunks.clear();
+    for (const move of moves)
+      this.changes.announce({ type: 'alias-moved', model, alias: move.alias, from: move.from, to: move.to });
+    if (result.deleted.length > 0)
+      this.changes.announce({ type: 'versions-deleted', model, versions: result.deleted });
+    return {
+      deleted: result.deleted,
+      chunksFreed: result.chunksFreed,
+      bytesFreed: result.bytesFreed,
+      aliasesRemoved: moves.map((m) => m.alias),
+    };
   }
 
   // ── aliases ───────────────────────────────────────────────────────────────────────────────
@@ -779,6 +797,7 @@ export class Registry {
       at: this.now(),
       reason: options.reason,
       gateReport: options.gateReport ?? null,
+      ...(options.expectedVersion === undefined ? {} : { expected: options.expectedVersion }),
     });
     this.changes.announce({ type: 'alias-moved', model, alias: name, from: move.from, to: move.to });
     return move;

@@ -31,6 +31,21 @@ export function aliasedVersionConflict(
   );
 }
 
+/** A compare-and-set alias move whose alias no longer points where the caller read it. */
+export function aliasMovedMeanwhile(
+  model: string,
+  alias: string,
+  expected: number | null,
+  actual: number | null,
+): EdgeflowError {
+  const where = (v: number | null): string => (v === null ? 'nowhere' : `version ${v}`);
+  return new EdgeflowError(
+    'VERSION_CONFLICT',
+    `Alias "${alias}" of "${model}" points at ${where(actual)}, not ${where(expected)} as when it was read: someone moved it meanwhile. Read it again (and re-run the gate) before moving it.`,
+    { details: { model, alias, expected, actual } },
+  );
+}
+
 /** An alias that would point at a version that does not exist. */
 export function aliasTargetMissing(model: string, alias: string, version: number): EdgeflowError {
   return new EdgeflowError(

@@ -57,6 +57,8 @@ export interface DeleteVersionsResult {
   /** Weight chunks no remaining version used, removed in the same transaction. */
   chunksFreed: number;
   bytesFreed: number;
+  /** The alias removals made under `releaseAliases`, as logged. */
+  aliasMoves?: AliasMove[];
 }
 
 /** An alias move as requested; the store fills in `from` and `seq`. */
@@ -68,6 +70,20 @@ export interface AliasMoveRequest {
   at: number;
   reason: string;
   gateReport: AliasMove['gateReport'];
+  /**
+   * Compare-and-set: when present, the move happens only if the alias points at this version now
+   * (null: the alias must not exist), else `VERSION_CONFLICT` and nothing is written.
+   */
+  expected?: number | null;
+}
+
+/** Options of `ModelStore.deleteVersions`. */
+export interface DeleteVersionsOptions {
+  /**
+   * Remove the aliases that point at the deleted versions in the same transaction, logging each
+   * move (ordered by version, then alias name). Without it an aliased version is a conflict.
+   */
+  releaseAliases?: { at: number; reasonFor(version: number): string };
 }
 
 /** Run fields a store filters by. */
@@ -113,7 +129,11 @@ export interface ModelStore {
    * Deletes versions and, in the same transaction, every weight chunk no other version uses.
    * @throws VERSION_CONFLICT when an alias points at one of them.
    */
-  deleteVersions(model: string, versions: readonly number[]): Promise<DeleteVersionsResult>;
+  deleteVersions(
+    model: string,
+    versions: readonly number[],
+    options?: DeleteVersionsOptions,
+  ): Promise<DeleteVersionsResult>;
   /**
    * Reads chunk bytes in order; undefined where a chunk is missing. The caller verifies hashes;
    * `onChunk` hears of each chunk as soon as its bytes are in memory, so hashing can start early.
@@ -132,7 +152,10 @@ export interface ModelStore {
 
   getAlias(model: string, alias: string): Promise<Alias | undefined>;
   listAliases(model: string): Promise<Alias[]>;
-  /** Moves (or removes) an alias and appends the log entry atomically. @throws VERSION_NOT_FOUND */
+  /**
+   * Moves (or removes) an alias and appends the log entry atomically.
+   * @throws VERSION_NOT_FOUND; VERSION_CONFLICT when `expected` is given and does not hold.
+   */
   moveAlias(request: AliasMoveRequest): Promise<AliasMove>;
   /** The alias log of a model (optionally one alias), oldest first. */
   aliasLog(model: string, alias?: string): Promise<AliasMove[]>;

@@ -315,6 +315,8 @@ export const fittedPipelineSchema = z.strictObject({
   target: fittedTargetSchema.nullable(),
   /** Rows the pipeline was fitted on. */
   fittedRows: z.number().int().nonnegative(),
+  /** Strings read as missing when the training data was loaded; predict reads raw rows the same way. */
+  missingValues: z.array(z.string()).optional(),
 });
 
 /** Which columns a pipeline step applies to: names, or every feature of some types (default: the step's natural types). */

@@ -126,6 +126,7 @@ export {
   driftEventSchema,
   driftReportSchema,
   driftTestSchema,
+  driftThresholdsSchema,
   driftWindowSchema,
   type ExponentialHistogram,
   exponentialHistogramSchema,
@@ -140,6 +141,7 @@ export {
   type PsiLevel,
   predictEventSchema,
   psiLevelSchema,
+  type StoredDriftThresholds,
 } from './monitor.ts';
 export {
   type Alias,
@@ -183,6 +185,31 @@ export {
   weightChunkRefSchema,
   weightSpecSchema,
 } from './registry.ts';
+export {
+  CHANNEL_PAYLOAD_TYPE,
+  type ChannelDocument,
+  channelDocumentSchema,
+  channelNameSchema,
+  type EnvelopeSignature,
+  envelopeSignatureSchema,
+  type GoldenPair,
+  goldenPairSchema,
+  keyIdSchema,
+  type PublicJwk,
+  type PublicKeyEntry,
+  type PublicKeySet,
+  publicJwkSchema,
+  publicKeyEntrySchema,
+  publicKeySetSchema,
+  RELEASE_PAYLOAD_TYPE,
+  type ReleaseManifest,
+  releaseManifestSchema,
+  releaseNumberSchema,
+  type SignatureAlgorithm,
+  type SignedEnvelope,
+  signatureAlgorithmSchema,
+  signedEnvelopeSchema,
+} from './release.ts';
 export {
   BATCH_KEY_HEADER,
   DRIFT_TESTS,

@@ -99,7 +99,8 @@ export const metricThresholdSchema = z
       .min(0, { error: 'must be between 0 and 1 (0.05 = 5 % better than the baseline)' })
       .max(1, { error: 'must be between 0 and 1 (0.05 = 5 % better than the baseline)' })
       .optional(),
-    greaterIsBetter: z.boolean(),
+    /** Optional: every metric edgeflow computes has a known direction, which is the default. */
+    greaterIsBetter: z.boolean().optional(),
   })
   .refine(
     (t) =>

@@ -218,6 +218,11 @@ export const exportManifestSchema = z.object({
     datasetFingerprint: z.string().nullable(),
     run: jsonValueSchema.nullable(),
   }),
+  /** SHA-256 of this manifest's content (every field but this one, canonical JSON): see `manifest-digest.ts`. */
+  contentSha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
 });
 
 /** A model record. */

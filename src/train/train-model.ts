@@ -201,7 +201,9 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainResul
     );
   }
   const classWeights =
-    spec.task === 'classification' ? resolveClassWeights(spec.classWeights, classCounts) : null;
+    spec.task === 'classification'
+      ? resolveClassWeights(spec.classWeights, classCounts, options.classLabels ?? [])
+      : null;
 
   const backend = tf.getBackend();
   if ((BACKEND_ORDER as readonly string[]).includes(backend)) {

@@ -91,6 +91,8 @@ export interface TrainModelOptions {
   spec: ModelSpec;
   train: TrainSplit;
   validation?: TrainSplit;
+  /** Class labels in index order (the pipeline's classes), so `spec.classWeights` may name classes by label. */
+  classLabels?: readonly string[];
   onProgress?: (progress: TrainProgress) => void;
   /** Called once per finished epoch with its history entry (for run tracking). */
   onEpochEnd?: (record: EpochRecord) => void;

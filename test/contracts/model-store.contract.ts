@@ -284,6 +284,193 @@ export function runModelStoreContract(label: string, harness: ModelStoreHarness)
       await registry.close();
     });
 
+    // Issue 17, defect 9: prune with keepAliased false removed the aliases in their own transactions
+    // first; when the delete then failed, champion was gone and every version remained.
+    test('prune with keepAliased false is atomic: a failed delete keeps the aliases and the versions', async () => {
+      const { registry, store } = await open();
+      for (let i = 0; i < 4; i++)
+        await registry.registerVersion({ model: 'atomic', artifacts: fakeArtifacts(4, i) });
+      // Set in reverse order: the removals are still logged by version, then alias name.
+      await registry.moveAlias('atomic', 'challenger', 2, { reason: 'shadow' });
+      await registry.promote('atomic', 1, { reason: 'first' });
+      const logBefore = await registry.aliasLog('atomic');
+      const realDelete = store.deleteVersions.bind(store);
+      store.deleteVersions = async () => {
+        throw new Error('disk full');
+      };
+      await expect(registry.prune('atomic', { keepLast: 1, keepAliased: false })).rejects.toThrow(
+        'disk full',
+      );
+      store.deleteVersions = realDelete;
+      expect((await registry.listAliases('atomic')).map((a) => [a.alias, a.version])).toEqual([
+        ['challenger', 2],
+        ['champion', 1],
+      ]);
+      expect(await registry.aliasLog('atomic')).toEqual(logBefore);
+      expect((await registry.listVersions('atomic')).items.map((v) => v.version)).toEqual([4, 3, 2, 1]);
+      // The real prune removes both aliases and the versions together, logging each removal.
+      const pruned = await registry.prune('atomic', { keepLast: 1, keepAliased: false });
+      expect(pruned.deleted.sort()).toEqual([1, 2, 3]);
+      expect(pruned.aliasesRemoved.sort()).toEqual(['challenger', 'champion']);
+      expect(await registry.listAliases('atomic')).toEqual([]);
+      const log = await registry.aliasLog('atomic');
+      // Append-only: the earlier entries are untouched, removals come after them in order.
+      expect(log.slice(0, 2)).toEqual(logBefore);
+      expect(log.slice(2).map((e) => [e.alias, e.from, e.to])).toEqual([
+        ['champion', 1, null],
+        ['challenger', 2, null],
+      ]);
+      expect(log[3]?.seq).toBeGreaterThan(log[2]?.seq ?? Number.POSITIVE_INFINITY);
+      expect(log[2]?.reason).toMatch(/^prune: version 1 removed/);
+      await registry.close();
+    });
+
+    // Issue 17 (mutation score): argument checks and model scoping of the alias and prune paths.
+    test('prune, delete and alias moves check their arguments and stay within one model', async () => {
+      const { registry } = await open();
+      for (const model of ['left', 'right']) {
+        for (let i = 0; i < 2; i++) await registry.registerVersion({ model, artifacts: fakeArtifacts(4, i) });
+        await registry.promote(model, 1, { reason: `${model} first` });
+      }
+      for (const keepLast of [-1, 1.5]) {
+        const error = await errorOf(registry.prune('left', { keepLast }));
+        expect([error.code, error.details.field, error.details.value]).toEqual([
+          'INVALID_ARGUMENT',
+          'keepLast',
+          keepLast,
+        ]);
+      }
+      expect(await codeOf(registry.prune('nobody', { keepLast: 1 }))).toBe('MODEL_NOT_FOUND');
+      expect(await codeOf(registry.deleteVersions('nobody', [1]))).toBe('MODEL_NOT_FOUND');
+      expect(await codeOf(registry.listAliases('nobody'))).toBe('MODEL_NOT_FOUND');
+      expect(await codeOf(registry.aliasLog('nobody'))).toBe('MODEL_NOT_FOUND');
+      expect(await codeOf(registry.moveAlias('nobody', 'champion', 1, { reason: 'r' }))).toBe(
+        'MODEL_NOT_FOUND',
+      );
+      expect(await codeOf(registry.removeAlias('left', 'staging', { reason: 'r' }))).toBe('MODEL_NOT_FOUND');
+      const latest = await errorOf(registry.moveAlias('left', 'latest', 1, { reason: 'r' }));
+      expect([latest.code, latest.details.field]).toEqual(['INVALID_ARGUMENT', 'alias']);
+      const noReason = await errorOf(registry.moveAlias('left', 'champion', 2, { reason: '' }));
+      expect([noReason.code, noReason.details.field]).toEqual(['INVALID_ARGUMENT', 'reason']);
+      for (const version of [0, 1.5]) {
+        const error = await errorOf(registry.moveAlias('left', 'champion', version, { reason: 'r' }));
+        expect([error.code, error.details.field, error.details.value]).toEqual([
+          'INVALID_ARGUMENT',
+          'version',
+          version,
+        ]);
+      }
+      // Nothing above moved anything; the log numbers moves from 1 upwards, one model at a time.
+      const leftLog = await registry.aliasLog('left');
+      expect(leftLog.map((m) => [m.model, m.alias, m.to])).toEqual([['left', 'champion', 1]]);
+      expect(leftLog[0]?.seq).toBeGreaterThanOrEqual(1);
+      // Pruning one model never touches another's aliases, even at the same version number.
+      const pruned = await registry.prune('left', { keepLast: 1, keepAliased: false });
+      expect([pruned.deleted, pruned.aliasesRemoved]).toEqual([[1], ['champion']]);
+      expect((await registry.listAliases('right')).map((a) => [a.model, a.alias, a.version])).toEqual([
+        ['right', 'champion', 1],
+      ]);
+      expect((await registry.aliasLog('right')).map((m) => m.to)).toEqual([1]);
+      expect(await registry.prune('right', { keepLast: 5 })).toEqual({
+        deleted: [],
+        chunksFreed: 0,
+        bytesFreed: 0,
+        aliasesRemoved: [],
+      });
+      await registry.close();
+    });
+
+    // Issue 17, defect 2: the alias moves only if it still points where the gate read it.
+    test('moveAlias with expectedVersion is a compare-and-set; a lost race fails and logs nothing', async () => {
+      const { registry } = await open();
+      for (let i = 0; i < 3; i++)
+        await registry.registerVersion({ model: 'cas', artifacts: fakeArtifacts(4, i) });
+      await registry.promote('cas', 1, { reason: 'first' });
+      // Another tab promoted v2 after our gate read v1.
+      await registry.promote('cas', 2, { reason: 'other tab' });
+      const lost = await errorOf(
+        registry.moveAlias('cas', 'champion', 3, { reason: 'gate passed', expectedVersion: 1 }),
+      );
+      expect(lost.code).toBe('VERSION_CONFLICT');
+      expect(lost.details).toMatchObject({ alias: 'champion', expected: 1, actual: 2 });
+      expect((await registry.getVersion('cas', 'champion')).version).toBe(2);
+      expect((await registry.aliasLog('cas')).map((e) => e.to)).toEqual([1, 2]);
+      // The expected holder matches: it moves. null means "the alias must not exist yet".
+      const moved = await registry.moveAlias('cas', 'champion', 3, {
+        reason: 'gate passed',
+        expectedVersion: 2,
+      });
+      expect([moved.from, moved.to]).toEqual([2, 3]);
+      expect(
+        (await errorOf(registry.moveAlias('cas', 'champion', 1, { reason: 'x', expectedVersion: null })))
+          .code,
+      ).toBe('VERSION_CONFLICT');
+      const fresh = await registry.moveAlias('cas', 'staging', 1, { reason: 'new', expectedVersion: null });
+      expect([fresh.from, fresh.to]).toEqual([null, 1]);
+      expect((await registry.aliasLog('cas')).map((e) => [e.alias, e.to])).toEqual([
+        ['champion', 1],
+        ['champion', 2],
+        ['champion', 3],
+        ['staging', 1],
+      ]);
+      await registry.close();
+    });
+
+    // Issue 17, defect 7: edgeflow.json's own content (pipeline, profile, signature, metrics,
+    // lineage) was covered by no digest; an edited pipeline was imported as if it were the original.
+    test('an edited edgeflow.json (pipeline, metrics) is INTEGRITY_FAILED and nothing is imported', async () => {
+      const { registry } = await open();
+      await registry.registerVersion({
+        model: 'dig',
+        artifacts: fakeArtifacts(8, 2),
+        pipeline: { steps: ['standardize'], mean: 1.5 },
+        metrics: { accuracy: 0.8 },
+      });
+      const files = await registry.exportVersion('dig', 1);
+      const manifestFile = files.find((f) => f.path === 'edgeflow.json');
+      const manifest = JSON.parse(new TextDecoder().decode(manifestFile?.data));
+      expect(manifest.contentSha256).toMatch(/^[0-9a-f]{64}$/);
+      const edit = (change: (m: Record<string, unknown>) => void) =>
+        files.map((f) => {
+          if (f.path !== 'edgeflow.json') return f;
+          const copy = structuredClone(manifest);
+          change(copy);
+          return { path: f.path, data: new TextEncoder().encode(JSON.stringify(copy)) };
+        });
+      for (const tampered of [
+        edit((m) => {
+          (m.pipeline as { mean: number }).mean = 99;
+        }),
+        edit((m) => {
+          (m.metrics as { accuracy: number }).accuracy = 0.99;
+        }),
+        edit((m) => {
+          delete m.contentSha256;
+        }),
+      ]) {
+        const error = await errorOf(registry.importVersion(tampered, { model: 'dig-copy' }));
+        expect(error.code).toBe('INTEGRITY_FAILED');
+        expect(error.details.file).toBe('edgeflow.json');
+      }
+      expect(await codeOf(registry.listVersions('dig-copy'))).toBe('MODEL_NOT_FOUND');
+      // Re-serialised but unchanged content (other key order, no indentation) still imports.
+      const reordered = files.map((f) =>
+        f.path === 'edgeflow.json'
+          ? {
+              path: f.path,
+              data: new TextEncoder().encode(
+                JSON.stringify(Object.fromEntries(Object.entries(manifest).reverse())),
+              ),
+            }
+          : f,
+      );
+      expect((await registry.importVersion(reordered, { model: 'dig-copy' })).pipeline).toEqual({
+        steps: ['standardize'],
+        mean: 1.5,
+      });
+      await registry.close();
+    });
+
     test('export → import round-trips a version with its manifest', async () => {
       const { registry } = await open({ chunkBytes: 100 });
       const run = await registry.createRun({ spec: { layers: [4] }, datasetFingerprint: 'fp-1' });
@@ -376,6 +563,9 @@ export function runModelStoreContract(label: string, harness: ModelStoreHarness)
           f.path.endsWith('.bin') ? { ...f, sha256: await sha256Hex(short) } : f,
         ),
       );
+      // Re-sealed, as a forger (or a buggy exporter) would: the content digest alone cannot catch it.
+      const { manifestContentDigest } = await import('../../src/registry/manifest-digest.ts');
+      lying.contentSha256 = await manifestContentDigest(lying);
       const wrongLength = withData('group1-shard1of1.bin', short).map((f) =>
         f.path === 'edgeflow.json'
           ? { path: f.path, data: new TextEncoder().encode(JSON.stringify(lying)) }

@@ -152,6 +152,62 @@ test('load a sample, train two candidates, compare, register and promote, reload
   const zipPath = await download.path();
   const files = unzipSync(new Uint8Array(await readFile(zipPath)));
   expect(Object.keys(files)).toContain('model.json');
+
+  // The exported weights are the trained model's, byte for byte: the shards named by model.json,
+  // concatenated in order, equal the chunks the registry stored for v1 when the run was registered
+  // (read from the page's own IndexedDB, bypassing edgeflow's code).
+  const exportedModel = JSON.parse(new TextDecoder().decode(files['model.json'])) as {
+    weightsManifest: Array<{ paths: string[]; weights: Array<{ name: string; shape: number[] }> }>;
+  };
+  const shardPaths = exportedModel.weightsManifest.flatMap((group) => group.paths);
+  expect(shardPaths.length).toBeGreaterThan(0);
+  const exportedBytes = Buffer.concat(shardPaths.map((path) => Buffer.from(files[path] as Uint8Array)));
+  const stored = await page.evaluate(async () => {
+    const request = indexedDB.open('edgeflow-registry');
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    const read = <T>(store: string, mode: 'getAll' | 'get', key?: IDBValidKey): Promise<T> =>
+      new Promise((resolve, reject) => {
+        const r =
+          mode === 'getAll'
+            ? db.transaction(store).objectStore(store).getAll()
+            : db
+                .transaction(store)
+                .objectStore(store)
+                .get(key as IDBValidKey);
+        r.onsuccess = () => resolve(r.result as T);
+        r.onerror = () => reject(r.error);
+      });
+    type Version = {
+      version: number;
+      weights: { bytes: number; chunks: Array<{ sha256: string }> };
+      weightSpecs: Array<{ name: string; shape: number[] }>;
+    };
+    const versions = (await read<Version[]>('versions', 'getAll')).filter((v) => v.version === 1);
+    const version = versions[0] as Version;
+    const parts: number[] = [];
+    for (const ref of version.weights.chunks) {
+      const chunk = await read<{ data: Blob | Uint8Array }>('chunks', 'get', ref.sha256);
+      const data = chunk.data instanceof Blob ? new Uint8Array(await chunk.data.arrayBuffer()) : chunk.data;
+      parts.push(...data);
+    }
+    db.close();
+    return {
+      count: versions.length,
+      bytes: version.weights.bytes,
+      weights: parts,
+      specs: version.weightSpecs,
+    };
+  });
+  expect(stored.count).toBe(1);
+  expect(exportedBytes.length).toBe(stored.bytes);
+  expect(stored.weights.length).toBe(stored.bytes);
+  expect(exportedBytes.equals(Buffer.from(stored.weights))).toBe(true);
+  expect(
+    exportedModel.weightsManifest.flatMap((group) => group.weights.map((w) => [w.name, w.shape])),
+  ).toEqual(stored.specs.map((w) => [w.name, w.shape]));
   const server = await serveRelease(files);
   try {
     const plain = await context.newPage();

@@ -22,6 +22,7 @@ test('every exports entry (types first) points at a file the build makes', () =>
       '.',
       './data',
       './edge',
+      './edge/node',
       './errors',
       './monitor',
       './registry',

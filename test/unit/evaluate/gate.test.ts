@@ -174,7 +174,8 @@ describe('evaluateGate — threshold validation', () => {
     ],
     [{ accuracy: { minAbsoluteChange: 0, greaterIsBetter: true } }, 'thresholds.accuracy.minAbsoluteChange'],
     [{ accuracy: { threshold: Number.NaN, greaterIsBetter: true } }, 'thresholds.accuracy.threshold'],
-    [{ accuracy: { threshold: 0.9 } }, 'thresholds.accuracy.greaterIsBetter'],
+    // Lab hardening: greaterIsBetter may be omitted (defaulted per metric), but not be a non-boolean.
+    [{ accuracy: { threshold: 0.9, greaterIsBetter: 'yes' } }, 'thresholds.accuracy.greaterIsBetter'],
     [{ accuracy: { greaterIsBetter: true } }, 'thresholds.accuracy'],
     [
       { accuracy: { threshold: 0.9, greaterIsBetter: true, minRelativeChnage: 0.1 } },

@@ -79,7 +79,8 @@ describe('computeRegressionMetrics', () => {
         expect(r.mae).toBe(0);
         expect(r.rmse).toBe(0);
         expect(r.r2).toBe(1);
-        if (r.mape !== null) expect(r.mape).toBe(0);
+        // Issue 17 (weak tests): no skippable assertion; MAPE is null only when every target is 0.
+        expect(r.mape).toBe(y.some((v) => v !== 0) ? 0 : null);
       }),
     );
   });
@@ -97,7 +98,7 @@ describe('computeRegressionMetrics', () => {
           expect(reversed.rmse).toBeCloseTo(r.rmse, 6);
           expect(r.mae).toBeGreaterThanOrEqual(0);
           expect(r.rmse).toBeGreaterThanOrEqual(r.mae * (1 - 1e-12));
-          if (r.r2 !== null) expect(r.r2).toBeLessThanOrEqual(1);
+          expect(r.r2 ?? Number.NEGATIVE_INFINITY).toBeLessThanOrEqual(1);
         },
       ),
     );
