@@ -324,18 +324,18 @@ export function createTrainingMethods(context: LabWorkerContext) {
   async function gateRows(candidate: ModelVersion, baseline: ModelVersion | null) {
     const { dataset, rows } = await heldOutRows(candidate);
     const fingerprint = dataset.fingerprint;
-    if (baseline === null) {
-      return {
-        dataset,
-        rows,
-        evaluation: {
-          basis: 'candidate-holdout',
-          rows: rows.length,
-          datasetFingerprint: fingerprint,
-          note: null,
-        } as const,
-      };
-    }
+    // The candidate's own test rows, with a note when the baseline may have trained on some.
+    const candidateHoldout = (note: string | null) => ({
+      dataset,
+      rows,
+      evaluation: {
+        basis: 'candidate-holdout',
+        rows: rows.length,
+        datasetFingerprint: fingerprint,
+        note,
+      } as const,
+    });
+    if (baseline === null) return candidateHoldout(null);
     const sameData = baseline.datasetFingerprint === fingerprint && Boolean(baseline.runId);
     const baselineRun = sameData
       ? await (await registry()).getRun(baseline.runId as string).catch(() => null)
@@ -346,16 +346,9 @@ export function createTrainingMethods(context: LabWorkerContext) {
         : baseline.datasetFingerprint !== fingerprint
           ? 'was trained on another dataset'
           : 'has no stored run';
-      return {
-        dataset,
-        rows,
-        evaluation: {
-          basis: 'candidate-holdout',
-          rows: rows.length,
-          datasetFingerprint: fingerprint,
-          note: `Baseline v${baseline.version} ${why}, so which of these rows it trained on is unknown; its score may be inflated.`,
-        } as const,
-      };
+      return candidateHoldout(
+        `Baseline v${baseline.version} ${why}, so which of these rows it trained on is unknown; its score may be inflated.`,
+      );
     }
     const spec = baselineRun.spec as unknown as StoredRunSpec;
     const baselineTest = new Set(splitDataset(dataset, { seed: spec.seed, ...spec.split }).test);

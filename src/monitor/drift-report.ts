@@ -151,16 +151,8 @@ function numericTest(
       const w = wassersteinDistance(aligned) / Math.max(reference.std ?? 0, 0.001);
       return distance(test, w, thresholds);
     }
-    case 'psi': {
-      const psi = numericPsi(reference, current) ?? 0;
-      return {
-        test,
-        statistic: psi,
-        pValue: null,
-        threshold: thresholds.psiAlert,
-        drifted: psi >= thresholds.psiAlert,
-      };
-    }
+    case 'psi':
+      return psiResult(numericPsi(reference, current) ?? 0, thresholds);
     default: {
       // chi2 and Jensen–Shannon on a numeric feature: over the reference's 10 quantile bins.
       const edges = reference.bins10.edges;
@@ -178,16 +170,8 @@ function categoricalTest(test: DriftTest, table: CategoryTable, thresholds: Reso
   switch (test) {
     case 'chi2':
       return chi2Result(table.reference, table.current, thresholds);
-    case 'psi': {
-      const psi = populationStabilityIndex(table.reference, table.current);
-      return {
-        test,
-        statistic: psi,
-        pValue: null,
-        threshold: thresholds.psiAlert,
-        drifted: psi >= thresholds.psiAlert,
-      };
-    }
+    case 'psi':
+      return psiResult(populationStabilityIndex(table.reference, table.current), thresholds);
     default:
       // KS and Wasserstein have no meaning on unordered categories: Jensen–Shannon stands in.
       return distance('jensenshannon', jensenShannonDistance(table.reference, table.current), thresholds);
@@ -212,6 +196,17 @@ function distance(test: DriftTest, value: number, thresholds: ResolvedThresholds
     pValue: null,
     threshold: thresholds.distance,
     drifted: value >= thresholds.distance,
+  };
+}
+
+/** PSI as the deciding test: drift at the alert level (0.25 by default). */
+function psiResult(psi: number, thresholds: ResolvedThresholds): TestResult {
+  return {
+    test: 'psi',
+    statistic: psi,
+    pValue: null,
+    threshold: thresholds.psiAlert,
+    drifted: psi >= thresholds.psiAlert,
   };
 }
 

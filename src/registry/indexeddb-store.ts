@@ -13,6 +13,7 @@ import type {
   Run,
   WeightChunkRef,
 } from '../schemas/registry.ts';
+import { aliasReleaseEntries } from './alias-release.ts';
 import {
   REGISTRY_DB_NAME,
   REGISTRY_DB_VERSION,
@@ -316,22 +317,10 @@ export class IndexedDbModelStore implements ModelStore {
       // Alias removals, their log entries and the deletions share this transaction: all or nothing.
       const aliasMoves: AliasMove[] = [];
       if (release) {
-        const releasing = aliases
-          .filter((a) => doomed.has(a.version))
-          .sort((a, b) => a.version - b.version || (a.alias < b.alias ? -1 : 1));
-        for (const alias of releasing) {
-          const entry = {
-            model,
-            alias: alias.alias,
-            from: alias.version,
-            to: null,
-            at: release.at,
-            reason: release.reasonFor(alias.version),
-            gateReport: null,
-          };
+        for (const entry of aliasReleaseEntries(model, aliases, doomed, release)) {
           const seq = await tx.objectStore('aliasLog').add(entry as AliasMove);
-          await tx.objectStore('aliases').delete([model, alias.alias]);
-          aliasMoves.push({ seq, ...entry } as AliasMove);
+          await tx.objectStore('aliases').delete([model, entry.alias]);
+          aliasMoves.push({ seq, ...entry });
         }
       }
       const deleted: number[] = [];

@@ -11,6 +11,7 @@ import type {
   Run,
   WeightChunkRef,
 } from '../schemas/registry.ts';
+import { aliasReleaseEntries } from './alias-release.ts';
 import { modelAfterCommit } from './model-record.ts';
 import { runMatches } from './run-filter.ts';
 import {
@@ -190,18 +191,9 @@ export class MemoryModelStore implements ModelStore {
     const aliasMoves: AliasMove[] = [];
     const release = options.releaseAliases;
     if (release) {
-      for (const alias of releasing) {
-        const move: AliasMove = {
-          seq: this.log.length + 1,
-          model,
-          alias: alias.alias,
-          from: alias.version,
-          to: null,
-          at: release.at,
-          reason: release.reasonFor(alias.version),
-          gateReport: null,
-        };
-        this.aliases.delete(aliasKey(model, alias.alias));
+      for (const entry of aliasReleaseEntries(model, releasing, doomed, release)) {
+        const move: AliasMove = { seq: this.log.length + 1, ...entry };
+        this.aliases.delete(aliasKey(model, entry.alias));
         this.log.push(move);
         aliasMoves.push(structuredClone(move));
       }

@@ -91,13 +91,7 @@ function toMetric(metric: MetricData): OtlpMetric {
         dataPoints: metric.dataPoints.map((point) => {
           const h: Histogram = point.value;
           return {
-            attributes: toKeyValues(point.attributes),
-            startTimeUnixNano: hrTimeToNanoString(point.startTime),
-            timeUnixNano: hrTimeToNanoString(point.endTime),
-            count: intString(h.count),
-            ...(h.sum === undefined ? {} : { sum: h.sum }),
-            ...(h.min === undefined ? {} : { min: h.min }),
-            ...(h.max === undefined ? {} : { max: h.max }),
+            ...histogramPointBase(point, h),
             bucketCounts: h.buckets.counts.map(intString),
             explicitBounds: h.buckets.boundaries,
           };
@@ -110,13 +104,7 @@ function toMetric(metric: MetricData): OtlpMetric {
         dataPoints: metric.dataPoints.map((point) => {
           const h: ExponentialHistogram = point.value;
           return {
-            attributes: toKeyValues(point.attributes),
-            startTimeUnixNano: hrTimeToNanoString(point.startTime),
-            timeUnixNano: hrTimeToNanoString(point.endTime),
-            count: intString(h.count),
-            ...(h.sum === undefined ? {} : { sum: h.sum }),
-            ...(h.min === undefined ? {} : { min: h.min }),
-            ...(h.max === undefined ? {} : { max: h.max }),
+            ...histogramPointBase(point, h),
             scale: h.scale,
             zeroCount: intString(h.zeroCount),
             positive: { offset: h.positive.offset, bucketCounts: h.positive.bucketCounts.map(intString) },
@@ -126,6 +114,22 @@ function toMetric(metric: MetricData): OtlpMetric {
       };
       return out;
   }
+}
+
+/** The fields every histogram data point has: attributes, times, count and the optional sum, min, max. */
+function histogramPointBase(
+  point: { attributes: Attributes; startTime: HrTime; endTime: HrTime },
+  h: { count: number; sum?: number | undefined; min?: number | undefined; max?: number | undefined },
+) {
+  return {
+    attributes: toKeyValues(point.attributes),
+    startTimeUnixNano: hrTimeToNanoString(point.startTime),
+    timeUnixNano: hrTimeToNanoString(point.endTime),
+    count: intString(h.count),
+    ...(h.sum === undefined ? {} : { sum: h.sum }),
+    ...(h.min === undefined ? {} : { min: h.min }),
+    ...(h.max === undefined ? {} : { max: h.max }),
+  };
 }
 
 /**

@@ -5,6 +5,7 @@ import { describe, expect, test } from 'vitest';
 import { isEdgeflowError } from '../../src/errors.ts';
 import { createRegistry, type Registry } from '../../src/registry/registry.ts';
 import type { ModelStore } from '../../src/registry/types.ts';
+import { codeOf } from '../helpers/error-code.ts';
 
 /** What a medium provides to the contract. */
 export interface ModelStoreHarness {
@@ -28,16 +29,6 @@ export function fakeArtifacts(n: number, seed = 1) {
     weightSpecs: [{ name: 'dense/kernel', shape: [n], dtype: 'float32' as const }],
     weightData: values.buffer,
   };
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isEdgeflowError(error)) return error.code;
-    throw error;
-  }
-  throw new Error('expected the call to throw an EdgeflowError');
 }
 
 async function errorOf(promise: Promise<unknown>) {

@@ -12,6 +12,7 @@ import {
 import { IndexedDbModelStore } from '../../../src/registry/indexeddb-store.ts';
 import { createRegistry } from '../../../src/registry/registry.ts';
 import { fakeArtifacts, runModelStoreContract } from '../../contracts/model-store.contract.ts';
+import { codeOf } from '../../helpers/error-code.ts';
 
 const created: string[] = [];
 let counter = 0;
@@ -42,16 +43,6 @@ runModelStoreContract('indexeddb', {
   },
   propertyRuns: 15,
 });
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isEdgeflowError(error)) return error.code;
-    throw error;
-  }
-  throw new Error('expected an EdgeflowError');
-}
 
 test('a database written by the v1 schema is migrated on open', async () => {
   const name = freshName();

@@ -4,9 +4,9 @@ import { rm } from 'node:fs/promises';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createEdgeClient, type EdgeClientEvent } from '../../../src/edge/index.ts';
-import { isEdgeflowError } from '../../../src/errors.ts';
 import { MemoryModelStore } from '../../../src/registry/index.ts';
 import { generateSigningKey } from '../../../src/release/index.ts';
+import { codeOf } from '../../helpers/error-code.ts';
 import { createPublisher, type Publisher } from './fixtures.ts';
 import { type FolderServer, serveFolder } from './folder-server.ts';
 
@@ -22,16 +22,6 @@ afterAll(async () => {
   await server.close();
   await rm(publisher.root, { recursive: true, force: true });
 });
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isEdgeflowError(error)) return error.code;
-    throw error;
-  }
-  throw new Error('expected a rejection');
-}
 
 async function clientFor(
   model: string,

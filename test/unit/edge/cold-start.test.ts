@@ -7,9 +7,9 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createEdgeClient, RELEASE_METRIC_KEY } from '../../../src/edge/index.ts';
 import { storedManifest } from '../../../src/edge/release-import.ts';
-import { isEdgeflowError } from '../../../src/errors.ts';
 import { createPredictor } from '../../../src/monitor/index.ts';
 import { MemoryModelStore } from '../../../src/registry/index.ts';
+import { codeOf } from '../../helpers/error-code.ts';
 import { createPublisher, type Publisher } from './fixtures.ts';
 import { type FolderServer, serveFolder } from './folder-server.ts';
 
@@ -25,16 +25,6 @@ afterAll(async () => {
   await server.close();
   await rm(publisher.root, { recursive: true, force: true });
 });
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isEdgeflowError(error)) return error.code;
-    throw error;
-  }
-  throw new Error('expected a rejection');
-}
 
 const offlineOptions = (model: string, store: MemoryModelStore) => ({
   baseUrl: 'http://127.0.0.1:9',

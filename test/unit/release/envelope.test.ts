@@ -19,16 +19,7 @@ import {
   supportsEd25519,
   verifyDocument,
 } from '../../../src/release/index.ts';
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isEdgeflowError(error)) return error.code;
-    throw error;
-  }
-  throw new Error('expected a rejection');
-}
+import { codeOf } from '../../helpers/error-code.ts';
 
 const ALGORITHMS: SignatureAlgorithm[] = ['Ed25519', 'ECDSA-P256-SHA256'];
 
