@@ -59,6 +59,9 @@ export default defineConfig({
       '@tensorflow/tfjs',
       '@tensorflow/tfjs-backend-webgpu',
       '@tensorflow/tfjs-backend-wasm',
+      // The threaded WASM start-up (src/runtime/wasm-threads.ts) imports these two directly.
+      '@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.js',
+      '@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.worker.js',
       'comlink',
       'idb',
       'zod',
@@ -102,7 +105,7 @@ export default defineConfig({
         test: {
           name: 'browser',
           root: here('.'),
-          include: ['test/browser/**/*.test.ts'],
+          include: ['test/browser/**/*.test.ts', 'test/browser/**/*.test.tsx'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
           browser: {
@@ -139,6 +142,8 @@ export default defineConfig({
           name: 'e2e',
           root: here('.'),
           include: ['test/e2e/**/*.test.ts'],
+          // Several e2e files share one served demo; files run one after another (one browser each).
+          fileParallelism: false,
           environment: 'node',
           globalSetup: ['test/e2e/global-setup.ts'],
           testTimeout: 300_000,

@@ -31,6 +31,11 @@ export interface BenchDefinition {
   name: string;
   /** Where it runs: a Chromium page (with workers, WebGPU, IndexedDB) or Node. */
   where: 'browser' | 'node';
+  /**
+   * Browser storage: `'disk'` runs the page on a profile on disk (what users have; the runner reads
+   * this from the file's text). Default: Playwright's in-memory context, unless BENCH_DISK=1.
+   */
+  storage?: 'disk' | 'memory';
   run(ctx: BenchContext): Promise<BenchMeasurement | BenchMeasurement[]>;
 }
 

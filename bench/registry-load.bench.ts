@@ -7,6 +7,8 @@ import { measureModelSizes } from './registry-bench-sizes.ts';
 export default defineBench({
   name: 'registry-load',
   where: 'browser',
+  // IndexedDB on a real disk, as users have it (an in-memory context favours other write paths).
+  storage: 'disk',
   run: (ctx) =>
     measureModelSizes(ctx, 'registry-load', async ({ registry, model, path, rounds }) => {
       await model.save(registry.saveHandler('bench'));

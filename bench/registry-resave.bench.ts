@@ -13,6 +13,8 @@ import { freshWeights, timesMeasurement } from './registry-bench-sizes.ts';
 export default defineBench({
   name: 'registry-resave',
   where: 'browser',
+  // IndexedDB on a real disk, as users have it (an in-memory context favours other write paths).
+  storage: 'disk',
   async run(ctx) {
     await tf.setBackend('cpu');
     const params = ctx.quick ? 2_000_000 : 25_000_000;

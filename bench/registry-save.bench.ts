@@ -11,6 +11,8 @@ import { freshWeights, measureModelSizes } from './registry-bench-sizes.ts';
 export default defineBench({
   name: 'registry-save',
   where: 'browser',
+  // IndexedDB on a real disk, as users have it (an in-memory context favours other write paths).
+  storage: 'disk',
   run: (ctx) =>
     measureModelSizes(ctx, 'registry-save', async ({ registry, model, path, rounds }) => {
       const empty = async (r: Registry) => {

@@ -3,7 +3,7 @@
 // `model.fit`, on a backend the page names, and reports wall-clock figures.
 import * as tf from '@tensorflow/tfjs';
 import * as Comlink from 'comlink';
-import { activateBackend } from '../src/runtime/backends.ts';
+import { activateBackend, configureWasm } from '../src/runtime/backends.ts';
 import { missingKernels } from '../src/runtime/kernels.ts';
 import { createPrng } from '../src/runtime/seed.ts';
 import { selectBackend } from '../src/runtime/select-backend.ts';
@@ -52,6 +52,14 @@ async function fitRaw(
 }
 
 const api = {
+  /**
+   * Decides whether this worker's WASM backend runs threaded; call before the first `prepare`
+   * (tfjs starts its WASM module once per thread). Returns what was decided.
+   */
+  configureWasm(threads: boolean): { enabled: boolean; reason: string | null } {
+    return configureWasm({ threads });
+  },
+
   /** Activates a backend by name and says whether it can run the case's job (and why not). */
   async prepare(
     backend: BackendName,

@@ -2,6 +2,7 @@
 // (28×28×1, two conv blocks, batch 64) on every backend that can train it, inside a worker.
 // value = edgeflow's trainModel, baseline = raw model.fit on the same backend, data and model,
 // run alternately. wasm cannot train the CNN in tfjs 4.22 (no Conv2DBackpropFilter): reported skipped.
+// Threaded against single-threaded WASM: bench/train-throughput-wasm-threads.bench.ts.
 import * as Comlink from 'comlink';
 import type { BackendName } from '../src/runtime/types.ts';
 import { type BenchMeasurement, defineBench, timeAlternating } from './harness.ts';

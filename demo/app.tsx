@@ -3,26 +3,63 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { ComparePanel } from './compare/compare-panel.tsx';
 import { DataPanel } from './data/data-panel.tsx';
+import { ClientsPanel } from './field/clients-panel.tsx';
+import { MaintainPanel } from './field/maintain-panel.tsx';
+import { MonitorPanel } from './field/monitor-panel.tsx';
+import { PublishPanel } from './field/publish-panel.tsx';
 import { errorText } from './format.ts';
 import { datasetState, labState, refreshStoredRuns } from './lab-state.ts';
 import { RegistryPanel } from './registry/registry-panel.tsx';
 import { RuntimePanel } from './runtime-panel.tsx';
 import { TrainPanel } from './train/train-panel.tsx';
+import { TryPanel } from './try/try-panel.tsx';
 
 const SECTIONS = [
   { id: 'data', title: '1 · Data' },
   { id: 'train', title: '2 · Train' },
   { id: 'compare', title: '3 · Compare & promote' },
+  { id: 'try', title: 'Try the model' },
   { id: 'registry', title: '4 · Registry' },
+  { id: 'publish', title: '5 · Publish' },
+  { id: 'clients', title: '6 · Edge clients' },
+  { id: 'monitor', title: '7 · Monitor' },
+  { id: 'maintain', title: '8 · Maintain' },
   { id: 'runtime', title: 'Runtime' },
 ] as const;
 
 function Section({ id, title, children }: { id: string; title: string; children: ComponentChildren }) {
   return (
     <section id={id} aria-labelledby={`${id}-heading`} data-testid={`section-${id}`}>
-      <h2 id={`${id}-heading`}>{title}</h2>
+      {/* Focusable from script only: the skip link moves focus here when there is nothing to train yet. */}
+      <h2 id={`${id}-heading`} tabIndex={-1}>
+        {title}
+      </h2>
       {children}
     </section>
+  );
+}
+
+/**
+ * A skip link before the data section's controls (issue 18, point 15): two Shift+Tab presses back
+ * from "Load sample", then Enter, put focus on the Train button instead of tabbing through the
+ * schema editor and quality report.
+ */
+function SkipToTrain() {
+  return (
+    <button
+      type="button"
+      class="skip-link"
+      data-testid="skip-to-train"
+      onClick={() => {
+        const target =
+          document.querySelector<HTMLButtonElement>('[data-testid="train-all"]:not(:disabled)') ??
+          document.getElementById('train-heading');
+        target?.focus();
+        target?.scrollIntoView({ block: 'center' });
+      }}
+    >
+      Skip to the Train button
+    </button>
   );
 }
 
@@ -93,6 +130,7 @@ export function App() {
         {lab && (
           <>
             <Section id="data" title="1 · Data">
+              <SkipToTrain />
               <DataPanel lab={lab} />
             </Section>
             <Section id="train" title="2 · Train">
@@ -109,8 +147,23 @@ export function App() {
             <Section id="compare" title="3 · Compare & promote">
               <ComparePanel lab={lab} />
             </Section>
+            <Section id="try" title="Try the model">
+              <TryPanel lab={lab} />
+            </Section>
             <Section id="registry" title="4 · Registry">
-              <RegistryPanel registry={lab.registry} />
+              <RegistryPanel registry={lab.registry} exportVersion={lab.exportVersion} />
+            </Section>
+            <Section id="publish" title="5 · Publish">
+              <PublishPanel lab={lab} />
+            </Section>
+            <Section id="clients" title="6 · Edge clients">
+              <ClientsPanel lab={lab} />
+            </Section>
+            <Section id="monitor" title="7 · Monitor">
+              <MonitorPanel lab={lab} />
+            </Section>
+            <Section id="maintain" title="8 · Maintain">
+              <MaintainPanel lab={lab} />
             </Section>
             <Section id="runtime" title="Runtime">
               <RuntimePanel lab={lab} />

@@ -38,11 +38,15 @@ export function formatTime(at: number): string {
   return new Date(at).toLocaleString('en-GB', { dateStyle: 'short', timeStyle: 'medium' });
 }
 
-/** The message of anything thrown, with the EdgeflowError code in front when there is one. */
+/**
+ * The message of anything thrown: the sentence first, the EdgeflowError code after it in brackets
+ * (issue 18.10: a user reads the sentence; the code is for reports). Where there is room for it,
+ * `ErrorMessage` (error-message.tsx) keeps the code in a details element instead.
+ */
 export function errorText(error: unknown): string {
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
-    return typeof code === 'string' ? `${code}: ${error.message}` : error.message;
+    return typeof code === 'string' ? `${error.message} (${code})` : error.message;
   }
   return String(error);
 }
@@ -61,4 +65,22 @@ export function formatCell(value: unknown): string {
 /** An axis tick: up to six significant digits, no thousands separators (years read as 2008). */
 export function formatTick(value: number): string {
   return String(Number(value.toPrecision(6)));
+}
+
+/** A signed difference with about four significant digits: "+0.0123", "−0.5", "0". */
+export function formatSigned(value: number | null | undefined, digits = 4): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '–';
+  if (value === 0) return '0';
+  const text = formatNumber(Math.abs(value), digits);
+  return value > 0 ? `+${text}` : `−${text}`;
+}
+
+/** A fraction as a percentage with three significant digits: 0.05 → "5 %", -0.0123 → "−1.23 %". */
+export function formatPercent(fraction: number | null | undefined, signed = false): string {
+  if (fraction === null || fraction === undefined || !Number.isFinite(fraction)) return '–';
+  const percent = Number((fraction * 100).toPrecision(3));
+  const magnitude = `${Math.abs(percent)} %`;
+  if (percent === 0) return '0 %';
+  if (percent < 0) return `−${magnitude}`;
+  return signed ? `+${magnitude}` : magnitude;
 }

@@ -18,9 +18,11 @@ export interface LiveRun {
   runId: string;
   name: string;
   handle: TrainHandle;
-  phase: 'preparing' | 'training' | 'evaluating' | 'done' | 'failed' | 'cancelled';
+  phase: 'queued' | 'preparing' | 'training' | 'evaluating' | 'done' | 'failed' | 'cancelled';
   /** The task's training metric name (`accuracy` or `mae`). */
   metricName: string;
+  /** How the card names the loss and what its values are in (from the progress events; issue 18). */
+  loss?: { label: string; units: string };
   points: CurvePoint[];
   epoch: number;
   epochs: number;

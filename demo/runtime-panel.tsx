@@ -1,35 +1,58 @@
-import type { Lab, RuntimeReport } from 'edgeflow';
+import type { Lab } from 'edgeflow';
 import { useEffect, useState } from 'preact/hooks';
+import { ErrorMessage } from './error-message.tsx';
+import { chooseBackend, runtimeStatus, statusIsFor } from './runtime-state.ts';
 
-/** Shows the backend the lab worker chose, why, and what the worker can do. */
-export function RuntimePanel({ lab }: { lab: Lab }) {
-  const [report, setReport] = useState<RuntimeReport | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  const load = async (reprobe: boolean): Promise<void> => {
-    setBusy(true);
-    setError(null);
-    try {
-      setReport(await lab.runtime({ reprobe }));
-    } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+/** Seconds since `since`, ticking once a second while shown. */
+function useElapsedSeconds(since: number | null): number {
+  const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
-    void load(false);
+    if (since === null) return;
+    setNow(Date.now());
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, [since]);
+  return since === null ? 0 : Math.max(0, Math.round((now - since) / 1000));
+}
+
+/**
+ * Shows the backend the lab worker chose, why, and what the worker can do; while it is choosing
+ * (seconds on a first visit), what it is doing and for how long (issue 18.16).
+ */
+export function RuntimePanel({ lab }: { lab: Lab }) {
+  const status = runtimeStatus.value;
+  const [report, setReport] = useState(status.phase === 'ready' ? status.report : null);
+  useEffect(() => {
+    if (runtimeStatus.value.phase === 'idle' || !statusIsFor(lab)) void chooseBackend(lab);
   }, [lab]);
+  useEffect(() => {
+    if (status.phase === 'ready') setReport(status.report);
+  }, [status]);
+  const busy = status.phase === 'choosing';
+  const elapsed = useElapsedSeconds(busy ? status.since : null);
+  const load = (reprobe: boolean): Promise<void> => chooseBackend(lab, reprobe);
 
   const caps = report?.capabilities;
   return (
     <div>
-      {busy && <p role="status">Choosing a backend inside the lab worker…</p>}
-      {error && (
-        <p role="alert" class="bad">
-          {error}
+      {busy && (
+        <p role="status" data-testid="runtime-choosing">
+          {status.reprobe ? 'Measuring the backends again' : 'Choosing a backend'} ({elapsed} s): lab worker 0
+          trains a small model for a moment on each of WebGPU, WebGL, WASM and CPU and keeps the fastest.
+          {status.reprobe
+            ? ' Training goes on with the current choice meanwhile.'
+            : ' This runs once per device (the choice is remembered); a Train click now waits in a queue and starts when it ends.'}
         </p>
+      )}
+      {status.phase === 'failed' && (
+        <>
+          <ErrorMessage error={status.error} lead="Could not choose a backend:" testId="runtime-error" />
+          <p>
+            <button type="button" onClick={() => void load(false)}>
+              Try again
+            </button>
+          </p>
+        </>
       )}
       {report && caps && (
         <>

@@ -10,9 +10,14 @@ export {
   type SerializedEdgeflowError,
 } from './errors.ts';
 export { createLab } from './lab/create-lab.ts';
+export { summariseFolds } from './lab/run-comparison.ts';
 export type {
+  CrossValidateOptions,
+  CrossValidationHandle,
+  FoldMetric,
   LabRuns,
   LabTraining,
+  PipelineDifference,
   Prediction,
   PromoteOptions,
   PromotionEvaluation,
@@ -43,5 +48,5 @@ export type {
   RegressionReport,
 } from './schemas/metrics.ts';
 export { type ModelSpec, type ModelSpecInput, modelSpecSchema } from './schemas/model-spec.ts';
-export { checkSpecFitsData, parseModelSpec } from './train/spec.ts';
+export { checkSpecFitsData, parseModelSpec, type SpecDataSize } from './train/spec.ts';
 export type { EpochRecord, ParityResult, TrainProgress } from './train/types.ts';

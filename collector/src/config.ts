@@ -40,7 +40,9 @@ Environment (secrets only here or in files, never in flags):
   EDGEFLOW_UPSTREAM_AUTHORIZATION  Authorization header sent upstream
 
 Without an API key the collector accepts ingest from loopback clients only, and refuses to listen
-on a non-loopback address. Without an admin token, queries and publishing answer loopback only.`;
+on a non-loopback address. Without an admin token, queries and publishing answer loopback only,
+and without --release-keys-file too, a local page or script may enrol its release signing key
+(POST /api/release-keys), kept in <data-dir>/release-keys.json.`;
 
 /** What the command line asks for. */
 export type CliCommand =

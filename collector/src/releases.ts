@@ -20,7 +20,6 @@ import { Readable } from 'node:stream';
 import { EdgeflowError } from 'edgeflow/errors';
 import {
   type ChannelDocument,
-  importPublicKeys,
   type ReleaseManifest,
   sha256Hex,
   type TrustedKeyring,
@@ -30,6 +29,7 @@ import {
 } from 'edgeflow/release';
 import type { Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { openReleaseKeyring, type ReleaseKeyring } from './release-keys.ts';
 
 const MODEL_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 const CHANNEL_RE = /^[A-Za-z][A-Za-z0-9._-]{0,63}$/;
@@ -51,6 +51,8 @@ export interface ReleaseSummary {
 /** The release folder and its index. */
 export interface ReleaseStore {
   readonly dir: string;
+  /** The trusted signing keys (and whether more may be enrolled). */
+  readonly keyring: ReleaseKeyring;
   /** False without trusted keys: uploads are refused. */
   readonly canPublish: boolean;
   summary(): ReleaseSummary[];
@@ -104,7 +106,12 @@ function parsePayload<T>(envelopeText: string): T {
  * @throws EdgeflowError `INVALID_ARGUMENT` when the folder cannot be created or the key file is
  *   unreadable or not a public key set.
  */
-export async function openReleaseStore(options: { dir: string; keysFile?: string }): Promise<ReleaseStore> {
+export async function openReleaseStore(options: {
+  dir: string;
+  keysFile?: string;
+  /** The trusted keys (wins over `keysFile`); read on every upload, so enrolled keys count at once. */
+  keyring?: ReleaseKeyring;
+}): Promise<ReleaseStore> {
   const dir = resolve(options.dir);
   try {
     mkdirSync(dir, { recursive: true });
@@ -115,20 +122,8 @@ export async function openReleaseStore(options: { dir: string; keysFile?: string
       { cause },
     );
   }
-  let keyring: TrustedKeyring | null = null;
-  if (options.keysFile) {
-    let json: unknown;
-    try {
-      json = JSON.parse(readFileSync(options.keysFile, 'utf8'));
-    } catch (cause) {
-      throw new EdgeflowError(
-        'INVALID_ARGUMENT',
-        `Cannot read the release keys file "${options.keysFile}": ${(cause as Error).message}.`,
-        { cause },
-      );
-    }
-    keyring = await importPublicKeys(json);
-  }
+  const keyring =
+    options.keyring ?? (await openReleaseKeyring(options.keysFile ? { keysFile: options.keysFile } : {}));
   const models = new Map<string, ModelIndex>();
   const indexOf = (model: string): ModelIndex => {
     let index = models.get(model);
@@ -163,18 +158,24 @@ export async function openReleaseStore(options: { dir: string; keysFile?: string
   }
 
   const requireKeys = (): TrustedKeyring => {
-    if (!keyring)
+    const current = keyring.current();
+    if (!current)
       throw new EdgeflowError(
         'FORBIDDEN',
-        'This collector has no trusted release keys, so it refuses uploads. Start it with --release-keys-file.',
+        keyring.enrolmentRefusal === null
+          ? 'This collector has no trusted release keys yet, so it refuses uploads. Enrol the signing key first: POST its exportPublicKey() entry as { "keys": [...] } to /api/release-keys from this machine (enrolReleaseKey in edgeflow/edge), or start the collector with --release-keys-file.'
+          : 'This collector has no trusted release keys, so it refuses uploads. Start it with --release-keys-file.',
       );
-    return keyring;
+    return current;
   };
   const maxRelease = (model: string): number => Math.max(0, ...(models.get(model)?.releases.keys() ?? []));
 
   return {
     dir,
-    canPublish: keyring !== null,
+    keyring,
+    get canPublish() {
+      return keyring.current() !== null;
+    },
     summary() {
       return [...models.entries()]
         .sort((a, b) => a[0].localeCompare(b[0]))

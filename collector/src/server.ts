@@ -21,6 +21,7 @@ import {
 import { apiErrorBody, otlpErrorBody, statusForError } from './http-errors.ts';
 import { parseOtlpMetricsJson } from './otlp-json.ts';
 import { createRateLimiter } from './rate-limiter.ts';
+import { mountReleaseKeyRoutes, openReleaseKeyring } from './release-keys.ts';
 import { mountReleaseRoutes, openReleaseStore, type ReleaseStore } from './releases.ts';
 import { decodeBody, readRawBody } from './request-body.ts';
 import { openSqliteStore } from './storage/sqlite-store.ts';
@@ -294,7 +295,10 @@ function createApp(deps: Deps): Hono<Env> {
     });
   });
 
-  if (deps.releases) mountReleaseRoutes(app, deps.releases);
+  if (deps.releases) {
+    mountReleaseKeyRoutes(app, deps.releases.keyring);
+    mountReleaseRoutes(app, deps.releases);
+  }
 
   if (options.staticDir) {
     const dir = resolve(options.staticDir);
@@ -348,7 +352,19 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Ru
     if (options.dataDir)
       releases = await openReleaseStore({
         dir: join(options.dataDir, 'releases'),
-        ...(options.releaseKeysFile ? { keysFile: options.releaseKeysFile } : {}),
+        // Without an admin token (admin endpoints then answer loopback only) and without an
+        // operator-managed keys file, a page on this machine may enrol its signing key.
+        keyring: await openReleaseKeyring({
+          ...(options.releaseKeysFile
+            ? { keysFile: options.releaseKeysFile }
+            : { enrolledFile: join(options.dataDir, 'release-keys.json') }),
+          ...(admin
+            ? {
+                refuseEnrolment:
+                  'This collector has an admin token, so release keys are not enrolled over HTTP. Put the key\'s entry (from exportPublicKey) in a keys file ({ "keys": [...] }) and start the collector with --release-keys-file.',
+              }
+            : {}),
+        }),
       });
   } catch (error) {
     store.close();
@@ -377,10 +393,16 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Ru
       : 'admin (queries, publishing): no admin token configured, so loopback clients only',
     `storage: ${dbPath === ':memory:' ? 'in memory (pass --data-dir or --db to keep it)' : dbPath} (SQLite WAL, synchronous=${options.synchronous ?? 'normal'})`,
   );
-  if (releases)
+  if (releases) {
+    const trusted = releases.keyring.list().length;
+    const enrolment =
+      releases.keyring.enrolmentRefusal === null
+        ? `loopback key enrolment on (POST /api/release-keys, kept in ${join(options.dataDir ?? '', 'release-keys.json')})`
+        : 'key enrolment off';
     notes.push(
-      `releases: ${releases.dir}${releases.canPublish ? '' : ' (uploads refused: no --release-keys-file)'}`,
+      `releases: ${releases.dir} (${trusted === 0 ? 'no trusted key yet, so uploads are refused' : `${trusted} trusted key(s) from ${releases.keyring.source === 'keys-file' ? '--release-keys-file' : 'enrolment'}`}; ${enrolment})`,
     );
+  }
 
   const forwarder = options.upstream
     ? startUpstreamForwarder(store, {

@@ -5,9 +5,12 @@ import { PredictedVsActual } from '../charts/predicted-vs-actual.tsx';
 import { errorText, formatNumber } from '../format.ts';
 import { datasetState, runName, storedRunsState } from '../lab-state.ts';
 import { ConfusionMatrix } from './confusion-matrix.tsx';
+import { CrossValidationTable } from './cross-validation.tsx';
+import { PerClassTable } from './per-class-table.tsx';
 import { PromotePanel } from './promote-panel.tsx';
-import { runConfusion, runPredictions, runTask } from './run-fields.ts';
+import { perClassMetrics, runConfusion, runPredictions, runTask } from './run-fields.ts';
 import { RunsTable } from './runs-table.tsx';
+import { VersionCompare } from './version-compare.tsx';
 
 function showValue(value: unknown): string {
   if (typeof value === 'number') return formatNumber(value);
@@ -81,8 +84,9 @@ export function ComparePanel({ lab }: { lab: Lab }) {
       {runs.length === 0 ? (
         <p class="muted">No runs yet: train candidates above.</p>
       ) : (
-        <RunsTable runs={runs} task={task} selected={selected} onToggle={toggle} />
+        <RunsTable lab={lab} runs={runs} task={task} selected={selected} onToggle={toggle} />
       )}
+      <CrossValidationTable runs={runs} task={task} />
       {error && (
         <p role="alert" class="bad">
           {error}
@@ -129,6 +133,39 @@ export function ComparePanel({ lab }: { lab: Lab }) {
                   {picked.length < 2 ? 'Pick two or more runs to see what differs.' : 'Same parameters.'}
                 </p>
               )}
+              {comparison && comparison.pipeline.length > 0 && (
+                <div class="table-scroll">
+                  <table aria-label="Pipeline differences" data-testid="pipeline-differences">
+                    <caption>Fitted pipeline differences (each run fits on its own training rows)</caption>
+                    <thead>
+                      <tr>
+                        <th scope="col">column</th>
+                        <th scope="col">fitted</th>
+                        {comparison.runIds.map((id) => (
+                          <th scope="col" key={id}>
+                            {runName(picked.find((r) => r.id === id) ?? { id, tags: [] })}
+                          </th>
+                        ))}
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {comparison.pipeline.map((d) => (
+                        <tr key={`${d.column}|${d.field}`}>
+                          <th scope="row">
+                            <code>{d.column}</code>
+                          </th>
+                          <td>
+                            <code>{d.field}</code>
+                          </td>
+                          {d.values.map((v, i) => (
+                            <td key={comparison.runIds[i] ?? i}>{v === null ? '–' : showValue(v)}</td>
+                          ))}
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </div>
+              )}
             </div>
           </div>
           <h3>
@@ -168,8 +205,27 @@ export function ComparePanel({ lab }: { lab: Lab }) {
               );
             })}
           </div>
+          {task === 'classification' && (
+            <>
+              <h3>Per-class metrics (test split)</h3>
+              <div class="per-run-grid" data-testid="per-class-metrics">
+                {picked.map((run) => {
+                  const rows = perClassMetrics(run.metrics);
+                  return rows ? (
+                    <PerClassTable key={run.id} title={runName(run)} rows={rows} />
+                  ) : (
+                    <p key={run.id} class="muted">
+                      {runName(run)}: no per-class metrics stored.
+                    </p>
+                  );
+                })}
+              </div>
+            </>
+          )}
         </div>
       )}
+      <h3>Registered versions side by side</h3>
+      <VersionCompare registry={lab.registry} />
       <h3>Register and promote</h3>
       <PromotePanel
         lab={lab}

@@ -71,11 +71,24 @@ interface PromotePanelProps {
  * the gate with the thresholds given here; the gate report shows why it passed or failed.
  */
 export function PromotePanel({ lab, runs, task, datasetName, preferredRunId }: PromotePanelProps) {
-  // A run's model stays in the worker that trained it until it is registered: only runs of this
-  // page session can be registered (older ones are listed, disabled, with the reason).
+  // A finished run registers from the model its worker keeps (this page session) or from its draft
+  // in IndexedDB (kept when it finished, until registered or pruned: issue 16, point 5). Older runs
+  // without either are listed, disabled, with the reason.
   const sessionRuns = new Set(liveRunsState.value.map((r) => r.runId));
+  const [draftRuns, setDraftRuns] = useState<ReadonlySet<string>>(new Set());
+  useEffect(() => {
+    let live = true;
+    void lab.registry.listDrafts().then(
+      (drafts) => live && setDraftRuns(new Set(drafts.map((d) => d.runId))),
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [lab, runs]);
+  const canRegister = (id: string): boolean => sessionRuns.has(id) || draftRuns.has(id);
   const finished = runs.filter((r) => r.status === 'finished');
-  const registerable = finished.filter((r) => sessionRuns.has(r.id));
+  const registerable = finished.filter((r) => canRegister(r.id));
   const best = [...registerable].sort(
     (a, b) =>
       (runMetric(b, METRIC_COLUMNS[task][0]?.name ?? '') ?? -Infinity) -
@@ -152,10 +165,14 @@ export function PromotePanel({ lab, runs, task, datasetName, preferredRunId }: P
         >
           {registerable.length === 0 && <option value="">no run of this session has finished yet</option>}
           {finished.map((r) => (
-            <option key={r.id} value={r.id} disabled={!sessionRuns.has(r.id)}>
+            <option key={r.id} value={r.id} disabled={!canRegister(r.id)}>
               {runName(r)} ({METRIC_COLUMNS[task][0]?.label}{' '}
               {runMetric(r, METRIC_COLUMNS[task][0]?.name ?? '')?.toFixed(3) ?? '–'})
-              {sessionRuns.has(r.id) ? '' : ' — earlier session: train again to register'}
+              {sessionRuns.has(r.id)
+                ? ''
+                : draftRuns.has(r.id)
+                  ? ' — earlier session, model kept as a draft'
+                  : ' — earlier session, no kept model: train again to register'}
             </option>
           ))}
         </select>

@@ -92,3 +92,46 @@ export function runPredictions(run: Run): { actual: number[]; predicted: number[
   if (!pairs || !Array.isArray(pairs.actual) || !Array.isArray(pairs.predicted)) return null;
   return { actual: pairs.actual.map(Number), predicted: pairs.predicted.map(Number) };
 }
+
+/** Precision, recall and F1 of one class on the test split. */
+export interface ClassRow {
+  className: string;
+  precision: number | null;
+  recall: number | null;
+  f1: number | null;
+  support: number | null;
+}
+
+/** Per-class test metrics from a stored metrics record (a run's or a version's), when stored. */
+export function perClassMetrics(metrics: Record<string, unknown>): ClassRow[] | null {
+  const report = record(metrics.report) ?? record(metrics.test);
+  const rows = report?.perClass;
+  if (!Array.isArray(rows)) return null;
+  const num = (value: unknown): number | null =>
+    typeof value === 'number' && Number.isFinite(value) ? value : null;
+  return rows.map((row) => {
+    const r = record(row) ?? {};
+    return {
+      className: String(r.className ?? '?'),
+      precision: num(r.precision),
+      recall: num(r.recall),
+      f1: num(r.f1),
+      support: num(r.support),
+    };
+  });
+}
+
+/** Tags a person gave a run: every tag but the page's own `name:`, `cv:` and `fold:` bookkeeping. */
+export function userTags(run: Pick<Run, 'tags'>): string[] {
+  return run.tags.filter((t) => !/^(name|cv|fold):/.test(t));
+}
+
+/** Whether a run matches the table's filter text (in its name, id, model, status, tags or notes). */
+export function runMatchesText(run: Run, name: string, text: string): boolean {
+  const needle = text.trim().toLowerCase();
+  if (needle === '') return true;
+  const haystack = [name, run.id, runArchitecture(run), run.status, ...run.tags, run.notes ?? '']
+    .join(' ')
+    .toLowerCase();
+  return needle.split(/\s+/).every((word) => haystack.includes(word));
+}

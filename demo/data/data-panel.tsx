@@ -1,20 +1,40 @@
 import type { Lab } from 'edgeflow';
 import type { IngestProgress, RowPolicy, SchemaInput, Task } from 'edgeflow/data';
-import { useEffect, useState } from 'preact/hooks';
+import { DEFAULT_MISSING_VALUES } from 'edgeflow/data';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { FeatureHistogram } from '../charts/feature-histogram.tsx';
-import { errorText, formatBytes, formatCell, formatDuration } from '../format.ts';
+import { ErrorMessage } from '../error-message.tsx';
+import { formatBytes, formatCell, formatDuration } from '../format.ts';
 import { datasetSource, datasetState } from '../lab-state.ts';
+import { KeptDatasets } from './kept-datasets.tsx';
+import { forgetSourceFile, keepSourceFile, keptSourceFile } from './kept-files.ts';
 import { QualityReportView } from './quality-report.tsx';
 import { SAMPLE_ROWS, SAMPLES, type SampleChoice, sampleFile } from './sample-files.ts';
 import { SchemaEditor } from './schema-editor.tsx';
 
 const LAST_SAMPLE_KEY = 'edgeflow-demo:last-sample';
+/** The fingerprint of the user's dataset shown last, reopened after a reload (issue 18.8). */
+export const LAST_DATASET_KEY = 'edgeflow-demo:last-dataset';
 
 interface LoadRequest {
   file: File;
   target: string | null;
   task?: Task;
   schema?: SchemaInput;
+  /** The user's own file (kept across reloads), not a bundled sample. */
+  own: boolean;
+  /** The kept dataset this load re-reads with another schema (replaced when no run used it). */
+  replaces?: string;
+  /** Strings read as missing (default: the library's list). */
+  missingValues?: readonly string[];
+}
+
+/** A load that failed: the error and the file it was for. */
+interface FailedLoad {
+  error: unknown;
+  file: string;
+  /** The dataset still loaded from before, when there is one. */
+  previous: string | null;
 }
 
 /**
@@ -28,8 +48,11 @@ export function DataPanel({ lab }: { lab: Lab }) {
   const [rowPolicy, setRowPolicy] = useState<RowPolicy>('impute');
   const [progress, setProgress] = useState<IngestProgress | null>(null);
   const [loading, setLoading] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [failure, setFailure] = useState<FailedLoad | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [keptVersion, setKeptVersion] = useState(0);
   const [dragging, setDragging] = useState(false);
+  const fileInput = useRef<HTMLInputElement>(null);
   const [preview, setPreview] = useState<{
     columns: string[];
     rows: ReadonlyArray<Readonly<Record<string, unknown>>>;
@@ -37,7 +60,8 @@ export function DataPanel({ lab }: { lab: Lab }) {
 
   const load = async (request: LoadRequest): Promise<void> => {
     setLoading(true);
-    setError(null);
+    setFailure(null);
+    setNotice(null);
     setProgress(null);
     const previous = datasetState.value;
     try {
@@ -47,29 +71,111 @@ export function DataPanel({ lab }: { lab: Lab }) {
         rowPolicy,
         ...(request.task ? { task: request.task } : {}),
         ...(request.schema ? { schema: request.schema } : {}),
+        ...(request.missingValues ? { missingValues: request.missingValues } : {}),
         onProgress: setProgress,
       });
       datasetSource.value = request.file;
       datasetState.value = summary;
+      if (request.own) await keep(summary.id, request.file, request.replaces ?? null);
+      else localStorage.removeItem(LAST_DATASET_KEY);
       if (previous && previous.id !== summary.id)
         await lab.releaseDataset(previous.id).catch(() => undefined);
     } catch (e) {
-      setError(errorText(e));
+      // Issue 18.10: the dataset from before, still loaded, is labelled as such.
+      setFailure({ error: e, file: request.file.name, previous: previous?.name ?? null });
+    } finally {
+      // The file input is cleared after every load: the summary names what is loaded, a failed file
+      // is not left named there, and choosing the same file again (say, with another row policy)
+      // fires a change event again.
+      if (fileInput.current) fileInput.current.value = '';
+      setLoading(false);
+    }
+  };
+
+  /**
+   * Keeps the user's dataset across reloads: the lab stores the table by fingerprint, the page its
+   * source file (to edit the schema later). A schema edit of the same file replaces the kept copy
+   * it came from, unless runs were trained on that one.
+   */
+  const keep = async (id: string, file: File, replaces: string | null): Promise<void> => {
+    try {
+      await lab.keepDataset(id);
+      await keepSourceFile(id, file);
+      localStorage.setItem(LAST_DATASET_KEY, id);
+      if (replaces && replaces !== id) {
+        const runs = await lab.runs.list({ datasetFingerprint: replaces, limit: 1 });
+        if (runs.items.length === 0) await forgetDataset(replaces);
+      }
+    } catch (e) {
+      setNotice(`The dataset is loaded but could not be kept for the next visit: ${errorMessage(e)}`);
+    } finally {
+      setKeptVersion((v) => v + 1);
+    }
+  };
+
+  const forgetDataset = async (id: string): Promise<void> => {
+    await lab.registry.deleteDataset(id);
+    await forgetSourceFile(id).catch(() => undefined);
+    if (localStorage.getItem(LAST_DATASET_KEY) === id) localStorage.removeItem(LAST_DATASET_KEY);
+  };
+
+  /** Reopens a kept dataset (no file needed: the lab reads it from IndexedDB). */
+  const openKept = async (id: string): Promise<void> => {
+    setLoading(true);
+    setFailure(null);
+    setNotice(null);
+    setProgress(null);
+    const previous = datasetState.value;
+    try {
+      const summary = await lab.openStoredDataset(id);
+      datasetSource.value = await keptSourceFile(id).catch(() => null);
+      datasetState.value = summary;
+      localStorage.setItem(LAST_DATASET_KEY, id);
+      localStorage.removeItem(LAST_SAMPLE_KEY);
+      if (previous && previous.id !== summary.id)
+        await lab.releaseDataset(previous.id).catch(() => undefined);
+    } catch (e) {
+      setFailure({ error: e, file: 'the kept dataset', previous: previous?.name ?? null });
+      if (localStorage.getItem(LAST_DATASET_KEY) === id) localStorage.removeItem(LAST_DATASET_KEY);
     } finally {
       setLoading(false);
+    }
+  };
+
+  const deleteKept = async (id: string): Promise<void> => {
+    setNotice(null);
+    try {
+      await forgetDataset(id);
+      if (datasetState.value?.id === id) {
+        await lab.releaseDataset(id).catch(() => undefined);
+        datasetState.value = null;
+        datasetSource.value = null;
+      }
+      setNotice('Deleted the kept dataset. Runs trained on it stay in the runs table.');
+    } catch (e) {
+      setFailure({ error: e, file: 'the kept dataset', previous: datasetState.value?.name ?? null });
+    } finally {
+      setKeptVersion((v) => v + 1);
     }
   };
 
   const loadSample = (id: SampleChoice['id']): Promise<void> => {
     const { file, target } = sampleFile(id);
     localStorage.setItem(LAST_SAMPLE_KEY, id);
-    return load({ file, target });
+    return load({ file, target, own: false });
   };
 
-  // After a reload, bring back the sample used last (runs and versions come back from IndexedDB).
+  // After a reload, bring back the user's dataset or the sample used last (runs and versions come
+  // back from IndexedDB).
   useEffect(() => {
+    if (datasetState.value) return;
+    const kept = localStorage.getItem(LAST_DATASET_KEY);
+    if (kept) {
+      void openKept(kept);
+      return;
+    }
     const last = localStorage.getItem(LAST_SAMPLE_KEY);
-    if (!datasetState.value && (last === 'classification' || last === 'regression')) {
+    if (last === 'classification' || last === 'regression') {
       setSample(last);
       void loadSample(last);
     }
@@ -90,7 +196,7 @@ export function DataPanel({ lab }: { lab: Lab }) {
   const loadFile = (file: File | undefined): void => {
     if (!file) return;
     localStorage.removeItem(LAST_SAMPLE_KEY);
-    void load({ file, target: null });
+    void load({ file, target: null, own: true });
   };
   const fraction =
     progress?.totalBytes && progress.totalBytes > 0
@@ -148,7 +254,9 @@ export function DataPanel({ lab }: { lab: Lab }) {
           >
             <span>Drop a CSV or JSON file here, or choose one</span>
             <input
+              ref={fileInput}
               type="file"
+              data-testid="data-file"
               accept=".csv,.tsv,.json,.ndjson,.txt,text/csv,application/json"
               disabled={loading}
               onChange={(e) => loadFile(e.currentTarget.files?.[0])}
@@ -168,6 +276,14 @@ export function DataPanel({ lab }: { lab: Lab }) {
             </select>
           </div>
         </div>
+        <KeptDatasets
+          lab={lab}
+          currentId={dataset?.id ?? null}
+          version={keptVersion}
+          busy={loading}
+          onOpen={(id) => void openKept(id)}
+          onDelete={(id) => void deleteKept(id)}
+        />
       </div>
       {loading && (
         <div class="load-progress" role="status" aria-live="polite">
@@ -183,14 +299,29 @@ export function DataPanel({ lab }: { lab: Lab }) {
           </span>
         </div>
       )}
-      {error && (
-        <p role="alert" class="bad" data-testid="data-error">
-          {error}
+      {failure && (
+        <>
+          <ErrorMessage error={failure.error} lead={`Could not load ${failure.file}:`} testId="data-error" />
+          <p class="muted" data-testid="data-stale-note">
+            {failure.previous && dataset
+              ? `Still loaded: ${failure.previous}, the dataset from before (shown below); ${failure.file} was not loaded.`
+              : 'No dataset is loaded.'}
+          </p>
+        </>
+      )}
+      {notice && (
+        <p role="status" class="muted" data-testid="data-notice">
+          {notice}
         </p>
       )}
       {dataset && (
         <div class="dataset" data-testid="dataset-summary">
-          <p>
+          {failure && (
+            <p class="stale-label" data-testid="dataset-still-loaded">
+              Still loaded from before — not {failure.file}
+            </p>
+          )}
+          <p data-testid="dataset-title">
             <strong>{dataset.name}</strong>: {dataset.rowCount.toLocaleString('en-US')} rows,{' '}
             {dataset.schema.columns.length} columns, target{' '}
             <strong>{dataset.schema.target?.name ?? 'none'}</strong>
@@ -200,6 +331,13 @@ export function DataPanel({ lab }: { lab: Lab }) {
               fingerprint {dataset.fingerprint.slice(0, 12)}…
             </span>
           </p>
+          {dataset.quality.issues
+            .filter((issue) => issue.kind === 'ragged_rows')
+            .map((issue) => (
+              <p key={issue.kind} class="warn" role="status" data-testid="dataset-ragged-lines">
+                {issue.message}
+              </p>
+            ))}
           <div class="two-col">
             <div>
               <h3>Schema</h3>
@@ -208,13 +346,48 @@ export function DataPanel({ lab }: { lab: Lab }) {
                 busy={loading}
                 onApply={(target, task, schema) => {
                   const file = datasetSource.value;
-                  if (file) void load({ file, target, schema, ...(task ? { task } : {}) });
+                  if (file) {
+                    const own = localStorage.getItem(LAST_DATASET_KEY) === dataset.id;
+                    void load({
+                      file,
+                      target,
+                      schema,
+                      own,
+                      ...(own ? { replaces: dataset.id } : {}),
+                      ...(task ? { task } : {}),
+                    });
+                  } else {
+                    setNotice(
+                      'This dataset was reopened without its file; choose the file again to change its schema.',
+                    );
+                  }
                 }}
               />
             </div>
             <div>
               <h3>Quality</h3>
-              <QualityReportView quality={dataset.quality} />
+              <QualityReportView
+                quality={dataset.quality}
+                busy={loading}
+                onTreatAsMissing={(values) => {
+                  // Issue 18.4: the same file again, with the flagged placeholders read as missing.
+                  const file = datasetSource.value;
+                  if (!file) {
+                    setNotice(
+                      'This dataset was reopened without its file; choose the file again to reload it.',
+                    );
+                    return;
+                  }
+                  const own = localStorage.getItem(LAST_DATASET_KEY) === dataset.id;
+                  void load({
+                    file,
+                    target: dataset.schema.target?.name ?? null,
+                    missingValues: [...DEFAULT_MISSING_VALUES, ...values],
+                    own,
+                    ...(own ? { replaces: dataset.id } : {}),
+                  });
+                }}
+              />
             </div>
           </div>
           {preview && preview.rows.length > 0 && (
@@ -260,4 +433,8 @@ export function DataPanel({ lab }: { lab: Lab }) {
       )}
     </>
   );
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

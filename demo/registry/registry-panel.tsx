@@ -24,11 +24,55 @@ function headlineMetric(version: ModelVersion): string {
 }
 
 /**
+ * Delete for one version: disabled, with the reason beside it, while an alias points at the version
+ * (deleting would fail with VERSION_CONFLICT; issue 18.11).
+ */
+export function VersionDeleteButton({
+  version,
+  aliases,
+  onDelete,
+}: {
+  version: number;
+  aliases: readonly string[];
+  onDelete: () => void;
+}) {
+  const reasonId = `delete-reason-v${version}`;
+  const blocked = aliases.length > 0;
+  return (
+    <>
+      <button
+        type="button"
+        class="danger"
+        disabled={blocked}
+        aria-describedby={blocked ? reasonId : undefined}
+        data-testid={`delete-v${version}`}
+        onClick={onDelete}
+      >
+        Delete v{version}
+      </button>
+      {blocked && (
+        <span id={reasonId} class="muted small delete-reason" data-testid={`delete-reason-v${version}`}>
+          {aliases.map((a) => `"${a}"`).join(', ')} {aliases.length === 1 ? 'points' : 'point'} at v{version}:
+          move {aliases.length === 1 ? 'that alias' : 'those aliases'} to another version first.
+        </span>
+      )}
+    </>
+  );
+}
+
+/**
  * The registry section: models, their versions with aliases and metrics, the alias log, a version's
  * lineage, export as `.zip`, delete and prune (confirmed), storage; it follows changes made in
  * workers and other tabs through `registry.subscribe`.
  */
-export function RegistryPanel({ registry }: { registry: Registry }) {
+export function RegistryPanel({
+  registry,
+  exportVersion,
+}: {
+  registry: Registry;
+  /** Builds a version's `.zip` off the page (`lab.exportVersion`); absent: the page builds it. */
+  exportVersion?: (model: string, version: number) => Promise<Blob>;
+}) {
   const [changes, setChanges] = useState(0);
   const [models, setModels] = useState<Model[]>([]);
   const [modelName, setModelName] = useState<string | null>(null);
@@ -213,23 +257,22 @@ export function RegistryPanel({ registry }: { registry: Registry }) {
                             type="button"
                             data-testid={`export-v${v.version}`}
                             onClick={() =>
-                              void run(
-                                async () =>
-                                  `Downloaded ${await registry.downloadVersionZip(modelName, v.version)}.`,
-                              )
+                              void run(async () => {
+                                // Built in a lab worker when the page has one: the page never zips.
+                                const zip = await exportVersion?.(modelName, v.version);
+                                return `Downloaded ${await registry.downloadVersionZip(modelName, v.version, zip)}.`;
+                              })
                             }
                           >
                             Export v{v.version} .zip
                           </button>
-                          <button
-                            type="button"
-                            class="danger"
-                            onClick={() =>
+                          <VersionDeleteButton
+                            version={v.version}
+                            aliases={aliasesOf(v.version)}
+                            onDelete={() =>
                               setPending({ kind: 'delete', model: modelName, version: v.version })
                             }
-                          >
-                            Delete v{v.version}
-                          </button>
+                          />
                         </td>
                       </tr>
                     ))}

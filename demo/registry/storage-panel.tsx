@@ -8,12 +8,20 @@ import { errorText, formatBytes } from '../format.ts';
  */
 export function StoragePanel({ registry, version }: { registry: Registry; version: number }) {
   const [estimate, setEstimate] = useState<StorageEstimate | null>(null);
+  const [drafts, setDrafts] = useState<{ count: number; exclusiveBytes: number } | null>(null);
   const [persisted, setPersisted] = useState<boolean | null>(null);
   const [answer, setAnswer] = useState<PersistenceResult | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     let live = true;
-    void registry.estimateStorage().then((e) => live && setEstimate(e));
+    void registry.storage().then(
+      (s) => {
+        if (!live) return;
+        setEstimate(s.estimate);
+        setDrafts(s.drafts);
+      },
+      (e: unknown) => live && setError(errorText(e)),
+    );
     void navigator.storage?.persisted?.().then((p) => live && setPersisted(p));
     return () => {
       live = false;
@@ -37,6 +45,20 @@ export function StoragePanel({ registry, version }: { registry: Registry; versio
         <strong>{formatBytes(estimate?.available)}</strong> available (quota {formatBytes(estimate?.quota)}).{' '}
         <meter aria-label="Storage used" min={0} max={1} value={share} />
       </p>
+      {drafts && (
+        <p data-testid="drafts-cost">
+          {drafts.count === 0 ? (
+            'No drafts: every finished run is registered or discarded.'
+          ) : (
+            <>
+              <strong>{drafts.count}</strong> finished{' '}
+              {drafts.count === 1 ? 'run keeps its' : 'runs keep their'} model as a draft (registrable after a
+              reload), using <strong>{formatBytes(drafts.exclusiveBytes)}</strong> on disk; the oldest are
+              pruned beyond the lab's draft budget.
+            </>
+          )}
+        </p>
+      )}
       <p>
         Storage is{' '}
         <strong class={persisted ? 'ok' : 'warn'}>

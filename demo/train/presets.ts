@@ -152,3 +152,62 @@ export function fieldOfIssue(path: string): keyof CandidateForm | null {
   }
   return null;
 }
+
+/** The experiment setup of the train section, as typed: held-out shares and k-fold cross-validation. */
+export interface ExperimentSetup {
+  validation: string;
+  test: string;
+  /** Whether each candidate is cross-validated (k runs) instead of trained once. */
+  crossValidate: boolean;
+  folds: string;
+}
+
+/** The library's default split, and 5 folds when cross-validation is switched on. */
+export const DEFAULT_EXPERIMENT: ExperimentSetup = {
+  validation: '0.15',
+  test: '0.15',
+  crossValidate: false,
+  folds: '5',
+};
+
+/** What one candidate's runs are trained with: one split, or k fold splits. */
+export type ExperimentPlan =
+  | { kind: 'single'; split: { validation: number; test: number } }
+  | { kind: 'k-fold'; folds: number; validation: number };
+
+/**
+ * The plan an experiment setup describes, or the problems that stop it (each names the field and
+ * the value and says what is allowed).
+ */
+export function experimentPlan(
+  setup: ExperimentSetup,
+  rowCount: number,
+): { plan: ExperimentPlan | null; problems: string[] } {
+  const problems: string[] = [];
+  const share = (text: string, label: string): number => {
+    const value = Number(text.trim() === '' ? Number.NaN : text);
+    if (!(value >= 0 && value < 1))
+      problems.push(`The ${label} share must be a number from 0 up to (not including) 1, got "${text}".`);
+    return value;
+  };
+  const validation = share(setup.validation, 'validation');
+  if (setup.crossValidate) {
+    const folds = Number(setup.folds);
+    if (!Number.isInteger(folds) || folds < 2 || folds > Math.min(20, rowCount)) {
+      problems.push(
+        `Folds must be a whole number from 2 to ${Math.min(20, rowCount)}, got "${setup.folds}".`,
+      );
+    }
+    return { plan: problems.length > 0 ? null : { kind: 'k-fold', folds, validation }, problems };
+  }
+  const test = share(setup.test, 'test');
+  if (problems.length === 0 && validation + test >= 0.95) {
+    problems.push(
+      `Validation ${validation} + test ${test} leaves under 5% of the rows to train on: lower one of them.`,
+    );
+  }
+  if (problems.length === 0 && test === 0) {
+    problems.push('The test share must be above 0: runs are scored (and compared) on their test rows.');
+  }
+  return { plan: problems.length > 0 ? null : { kind: 'single', split: { validation, test } }, problems };
+}

@@ -3,6 +3,7 @@ import { formatDuration, formatNumber } from '../format.ts';
 import type { LiveRun } from '../lab-state.ts';
 
 const PHASE_TEXT: Record<LiveRun['phase'], string> = {
+  queued: 'queued: waits for a free worker',
   preparing: 'preparing data',
   training: 'training',
   evaluating: 'evaluating on the test split',
@@ -11,12 +12,26 @@ const PHASE_TEXT: Record<LiveRun['phase'], string> = {
   cancelled: 'cancelled',
 };
 
+/** Metric labels as the runs table writes them. */
+const METRIC_LABEL: Record<string, string> = { mae: 'MAE', accuracy: 'accuracy' };
+
 /**
  * One training run as it happens: live loss and metric curves (uPlot, two y scales), epoch,
- * samples/s, ETA, the backend and adapter, and a cancel button while it runs.
+ * samples/s, ETA, the backend and adapter, and a cancel button while it runs. The loss is named
+ * (MSE in squared target units for a regression) and the metric is in the target's units, as in
+ * the runs table.
  */
 export function RunCard({ run }: { run: LiveRun }) {
-  const active = run.phase === 'preparing' || run.phase === 'training' || run.phase === 'evaluating';
+  const active =
+    run.phase === 'queued' ||
+    run.phase === 'preparing' ||
+    run.phase === 'training' ||
+    run.phase === 'evaluating';
+  const metricLabel = METRIC_LABEL[run.metricName] ?? run.metricName;
+  const lossLabel = run.loss ? `loss (${run.loss.label})` : 'loss';
+  const lossUnits = run.loss?.units ? `${run.loss.label} in ${run.loss.units}` : undefined;
+  const metricUnits = run.metricName === 'mae' ? 'in the target’s units, like the runs table' : undefined;
+  const stoppedEarly = run.phase === 'done' && run.epochs > 0 && run.epoch + 1 < run.epochs;
   const xs = run.points.map((p) => p.x);
   const loss = run.points.map((p) => p.loss);
   const metric = run.points.map((p) => p.metric);
@@ -40,15 +55,20 @@ export function RunCard({ run }: { run: LiveRun }) {
           <dt>epoch</dt>
           <dd data-testid="run-epoch">
             {run.epochs > 0 ? `${Math.min(run.epoch + 1, run.epochs)} / ${run.epochs}` : '–'}
+            {stoppedEarly && <span class="muted"> (stopped early)</span>}
           </dd>
         </div>
         <div>
-          <dt>loss</dt>
+          <dt title={lossUnits} data-testid="run-loss-label">
+            {lossLabel}
+          </dt>
           <dd data-testid="run-loss">{formatNumber(last?.loss)}</dd>
         </div>
         <div>
-          <dt>{run.metricName}</dt>
-          <dd>{formatNumber(last?.metric)}</dd>
+          <dt title={metricUnits} data-testid="run-metric-label">
+            {metricLabel}
+          </dt>
+          <dd data-testid="run-metric">{formatNumber(last?.metric)}</dd>
         </div>
         <div>
           <dt>samples/s</dt>
@@ -72,7 +92,7 @@ export function RunCard({ run }: { run: LiveRun }) {
         label={`Training curves of ${run.name}: ${run.points.length} points, last loss ${formatNumber(last?.loss)}`}
         testId="run-chart"
         height={150}
-        shapeKey={run.runId}
+        shapeKey={`${run.runId}|${lossLabel}|${metricLabel}`}
         data={[xs, loss, metric]}
         options={{
           legend: { live: false },
@@ -84,9 +104,9 @@ export function RunCard({ run }: { run: LiveRun }) {
           ],
           series: [
             { label: 'epoch', value: (_u, v) => formatNumber(v) },
-            { label: 'loss', scale: 'loss', stroke: '#2f6fed', width: 2, points: { show: false } },
+            { label: lossLabel, scale: 'loss', stroke: '#2f6fed', width: 2, points: { show: false } },
             {
-              label: run.metricName,
+              label: metricLabel,
               scale: 'metric',
               stroke: '#d97706',
               width: 2,

@@ -14,6 +14,7 @@
 import { initParser, type Parser, type Schema as UdsvSchema } from 'udsv';
 import { EdgeflowError } from '../errors.ts';
 import { detectDelimiter, tokenizeCsv } from './csv-tokenizer.ts';
+import { type DecimalSeparator, decimalSink } from './decimal-separator.ts';
 import type { RowSink } from './table-builder.ts';
 import { cancelled, type TextPiece } from './text-source.ts';
 
@@ -27,11 +28,20 @@ export interface CsvReadOptions {
   readonly onBytes?: (bytesRead: number) => void;
   /** Characters gathered before a block is parsed (default 1 Mi; small values exercise block edges in tests). */
   readonly blockChars?: number;
+  /**
+   * A record whose field count differs from the header's: `'error'` (default) stops with
+   * `PARSE_ERROR`; `'drop'` hands its line to `sink.dropRaggedRecord` and reads on (rowPolicy 'drop').
+   */
+  readonly raggedRows?: 'error' | 'drop';
+  /** The decimal separator of numbers; detected from the first records when absent (issue 18.7). */
+  readonly decimalSeparator?: DecimalSeparator;
 }
 
 /** What reading found out about the file. */
 export interface CsvReadResult {
   readonly delimiter: string;
+  /** The decimal separator numbers were read with (`,`: rewritten to `.` before typing). */
+  readonly decimalSeparator: DecimalSeparator;
   readonly columns: readonly string[];
   readonly bytesRead: number;
 }
@@ -56,7 +66,9 @@ export async function readCsv(
   sink: RowSink,
   options: CsvReadOptions,
 ): Promise<CsvReadResult> {
-  const reader = new CsvBlockReader(sink, options);
+  // Numbers with a decimal comma reach the sink with a point; deciding holds the first records back.
+  const decimal = decimalSink(sink, options.decimalSeparator, () => reader.delimiter);
+  const reader = new CsvBlockReader(decimal.sink, options);
   const blockChars = options.blockChars ?? BLOCK_CHARS;
   let pending: string[] = [];
   let pendingChars = 0;
@@ -76,7 +88,13 @@ export async function readCsv(
     options.onBytes?.(bytesRead);
   }
   reader.push(pending.join(''), true);
-  return { delimiter: reader.delimiter, columns: reader.columns, bytesRead };
+  decimal.flush();
+  return {
+    delimiter: reader.delimiter,
+    decimalSeparator: decimal.separator,
+    columns: reader.columns,
+    bytesRead,
+  };
 }
 
 class CsvBlockReader {
@@ -95,10 +113,22 @@ class CsvBlockReader {
   #recordsInBlock = 0;
   #anomaly = false;
   #quoted = false;
+  /** Under `raggedRows: 'drop'`, uDSV's rows wait here until the block checks out (null otherwise). */
+  #held: { row: string[]; line: number }[] | null = null;
 
   constructor(sink: RowSink, options: CsvReadOptions) {
     this.#sink = sink;
     this.#options = options;
+  }
+
+  get #dropRagged(): boolean {
+    return this.#options.raggedRows === 'drop';
+  }
+
+  /** A record with the wrong field count: dropped and reported under `raggedRows: 'drop'`, else an error. */
+  #ragged(line: number, fields: number): void {
+    if (this.#dropRagged && this.#sink.dropRaggedRecord) this.#sink.dropRaggedRecord(line, fields);
+    else throw raggedError(line, fields, this.#width);
   }
 
   get delimiter(): string {
@@ -187,9 +217,8 @@ class CsvBlockReader {
   #readWithTokenizer(text: string, final: boolean): number {
     const tokens = tokenizeCsv(text, { delimiter: this.#delimiter, startLine: this.#line, final });
     for (const record of tokens.records) {
-      if (record.fields.length !== this.#width)
-        throw raggedError(record.line, record.fields.length, this.#width);
-      this.#sink.addStringRow(record.fields, record.line);
+      if (record.fields.length !== this.#width) this.#ragged(record.line, record.fields.length);
+      else this.#sink.addStringRow(record.fields, record.line);
     }
     if (tokens.problem)
       throw syntaxError(tokens.problem.problem, tokens.problem.line, tokens.problem.field, this.#header);
@@ -199,6 +228,34 @@ class CsvBlockReader {
 
   /** Scans, parses with uDSV and checks one block of whole records; returns the characters consumed. */
   #readBlock(text: string, final: boolean): number {
+    if (this.#dropRagged) return this.#readBlockDroppingRagged(text, final);
+    return this.#readCheckedBlock(text, final);
+  }
+
+  /**
+   * rowPolicy 'drop': the fast path while the block is well formed; a block with a ragged record
+   * (found by the scan, or by uDSV's row check, before any of its rows reached the sink) is read
+   * again by the exact tokenizer, which drops that record and keeps the others.
+   */
+  #readBlockDroppingRagged(text: string, final: boolean): number {
+    const startLine = this.#line;
+    this.#held = [];
+    try {
+      const consumed = this.#readCheckedBlock(text, final);
+      for (const { row, line } of this.#held) this.#sink.addStringRow(row, line);
+      return consumed;
+    } catch (error) {
+      if (!isRaggedError(error)) throw error;
+      // uDSV stops on a false return and keeps half a block; start it afresh for the next block.
+      this.#parser = null;
+      this.#line = startLine;
+      return this.#readWithTokenizer(text, final);
+    } finally {
+      this.#held = null;
+    }
+  }
+
+  #readCheckedBlock(text: string, final: boolean): number {
     const scan = this.#scan(text, final);
     if (scan.records === 0) {
       this.#line = scan.endLine;
@@ -270,7 +327,9 @@ class CsvBlockReader {
       this.#anomaly = true;
       return false;
     }
-    this.#sink.addStringRow(row, this.#recordLines[index] as number);
+    const line = this.#recordLines[index] as number;
+    if (this.#held) this.#held.push({ row, line });
+    else this.#sink.addStringRow(row, line);
     return true;
   };
 
@@ -523,6 +582,14 @@ function checkNotBinary(text: string, line: number): void {
       { details: { line: at, problem: 'binary' } },
     );
   }
+}
+
+function isRaggedError(error: unknown): boolean {
+  return (
+    error instanceof EdgeflowError &&
+    error.code === 'PARSE_ERROR' &&
+    (error.details as { problem?: unknown } | undefined)?.problem === 'ragged_row'
+  );
 }
 
 function raggedError(line: number, fields: number, width: number): EdgeflowError {

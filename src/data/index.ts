@@ -110,9 +110,11 @@ export {
   checkSplit,
   type Fold,
   kFoldIndices,
+  type RunSplitOptions,
   type SplitNeeds,
   type SplitOptions,
   splitDataset,
+  splitForRun,
   splitRows,
 } from './split.ts';
 export { cellValue, getColumn, isMissing, tableRows, tableTransferables, takeRows } from './table.ts';

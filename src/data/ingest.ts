@@ -56,6 +56,7 @@ export async function ingestDataset(source: DataSource, options: IngestOptions =
 
   let format: LoadedDataset['source']['format'];
   let bytesRead = 0;
+  let decimalSeparator: '.' | ',' | undefined;
   try {
     if (opened.rows) {
       format = 'rows';
@@ -73,8 +74,17 @@ export async function ingestDataset(source: DataSource, options: IngestOptions =
       else if (format === 'ndjson') bytesRead = (await readNdjson(pieces, builder, common)).bytesRead;
       else {
         const delimiter = options.delimiter ?? (format === 'tsv' ? '\t' : undefined);
-        bytesRead = (await readCsv(pieces, builder, { ...common, ...(delimiter ? { delimiter } : {}) }))
-          .bytesRead;
+        // rowPolicy 'drop' also drops a record with the wrong field count (issue 18.10).
+        const raggedRows = rowPolicy === 'drop' ? 'drop' : 'error';
+        const given = options.decimalSeparator;
+        const read = await readCsv(pieces, builder, {
+          ...common,
+          raggedRows,
+          ...(delimiter ? { delimiter } : {}),
+          ...(given ? { decimalSeparator: given } : {}),
+        });
+        bytesRead = read.bytesRead;
+        decimalSeparator = read.decimalSeparator;
       }
     }
   } catch (error) {
@@ -110,6 +120,7 @@ export async function ingestDataset(source: DataSource, options: IngestOptions =
       name: opened.name,
       format,
       bytes: Math.round(bytesRead),
+      ...(decimalSeparator ? { decimalSeparator } : {}),
     },
     loadMs: performance.now() - started,
     ...(options.missingValues ? { missingValues: [...options.missingValues] } : {}),
@@ -139,6 +150,13 @@ function checkOptions(options: IngestOptions): void {
       'INVALID_ARGUMENT',
       `Unknown rowPolicy "${String(options.rowPolicy)}". Use one of: error, drop, impute.`,
       { details: { rowPolicy: options.rowPolicy } },
+    );
+  }
+  if (options.decimalSeparator !== undefined && !['.', ','].includes(options.decimalSeparator)) {
+    throw new EdgeflowError(
+      'INVALID_ARGUMENT',
+      `Unknown decimalSeparator ${JSON.stringify(options.decimalSeparator)}. Use "." or ",".`,
+      { details: { decimalSeparator: options.decimalSeparator } },
     );
   }
   if (

@@ -8,7 +8,8 @@ import type {
   RowPolicy,
 } from '../schemas/dataset.ts';
 import type { LineMap } from './line-map.ts';
-import type { BuiltTable } from './table-builder.ts';
+import { likelyPlaceholder } from './placeholders.ts';
+import type { BuiltTable, ColumnProblems } from './table-builder.ts';
 import type { Column, Table } from './types.ts';
 
 /** Numeric columns count distinct values exactly up to this many; above it the count says "at least". */
@@ -44,7 +45,10 @@ export function buildQualityReport(
     const problems = built.problems.get(column.name);
     const data = stored.get(column.name);
     const missing = data ? countMissing(data) : (built.textMissing.get(column.name) ?? 0);
-    const { distinct, capped } = data ? countDistinct(data) : { distinct: 0, capped: false };
+    // Set-aside text columns are not stored; the builder counted their distinct values (issue 18.4).
+    const { distinct, capped } = data
+      ? countDistinct(data)
+      : (built.textDistinct.get(column.name) ?? { distinct: 0, capped: false });
     const present = n - missing;
     const quality: ColumnQuality = {
       name: column.name,
@@ -55,7 +59,9 @@ export function buildQualityReport(
       missingRate: n === 0 ? 0 : missing / n,
       typeMismatches: problems?.typeMismatches ?? 0,
       outOfRange: problems?.outOfRange ?? 0,
-      imputed: problems?.imputed ?? 0,
+      // Every missing feature cell is imputed by the default pipeline, whether the file left it empty
+      // or the 'impute' policy emptied it: one count, so the totals agree with the issues (issue 18.4).
+      imputed: data !== undefined && column.role === 'feature' ? missing : 0,
       dropped: problems?.dropped ?? 0,
       distinct,
       distinctCapped: capped,
@@ -85,6 +91,8 @@ export function buildQualityReport(
         examples: withRows(problems?.typeExamples ?? []),
       });
     }
+    const placeholders = placeholderIssue(column, data, problems, built);
+    if (placeholders) issues.push(placeholders);
     if (quality.outOfRange > 0) {
       issues.push({
         kind: 'out_of_range',
@@ -129,6 +137,18 @@ export function buildQualityReport(
       count: built.missingTargetRows,
       message: `${built.missingTargetRows} row${built.missingTargetRows === 1 ? ' has' : 's have'} no target value and ${built.missingTargetRows === 1 ? 'was' : 'were'} dropped.`,
       examples: withRows(built.missingTargetExamples),
+    });
+  }
+  if (built.raggedRows > 0) {
+    const lines = built.raggedExamples.map((e) => e.line).join(', ');
+    const more = built.raggedRows > built.raggedExamples.length ? ', …' : '';
+    issues.push({
+      kind: 'ragged_rows',
+      severity: 'warning',
+      column: null,
+      count: built.raggedRows,
+      message: `${built.raggedRows} line${built.raggedRows === 1 ? '' : 's'} had a different number of fields than the header and ${built.raggedRows === 1 ? 'was' : 'were'} dropped (line${built.raggedRows === 1 ? '' : 's'} ${lines}${more}).`,
+      examples: withRows(built.raggedExamples),
     });
   }
   if (built.droppedRows > 0) {
@@ -192,6 +212,58 @@ export function buildQualityReport(
     columns,
     classBalance,
     issues,
+  };
+}
+
+/**
+ * Values of a column that look like a placeholder for "missing" (".", "-", "n/a", …; see
+ * `likelyPlaceholder`) but were read as a category or rejected as a type mismatch, as one issue
+ * naming them, so the user can reload with them in `missingValues` (issue 18, point 4).
+ */
+function placeholderIssue(
+  column: ColumnSchema,
+  data: Column | undefined,
+  problems: ColumnProblems | undefined,
+  built: BuiltTable,
+): QualityIssue | null {
+  const counts = new Map<string, number>();
+  const examples: QualityExample[] = [];
+  if (data?.kind === 'categorical') {
+    const flagged = new Map<number, string>();
+    data.dictionary.forEach((value, code) => {
+      const placeholder = likelyPlaceholder(value);
+      if (placeholder !== null) flagged.set(code, value);
+    });
+    if (flagged.size > 0) {
+      for (let row = 0; row < data.codes.length; row++) {
+        const value = flagged.get(data.codes[row] as number);
+        if (value === undefined) continue;
+        counts.set(value, (counts.get(value) ?? 0) + 1);
+        if (examples.length < MAX_EXAMPLES) examples.push({ row, line: built.lines.lineOf(row), value });
+      }
+    }
+  }
+  const asCategory = [...counts.values()].reduce((a, b) => a + b, 0);
+  for (const [value, count] of problems?.placeholders ?? [])
+    counts.set(value, (counts.get(value) ?? 0) + count);
+  if (counts.size === 0) return null;
+  const total = [...counts.values()].reduce((a, b) => a + b, 0);
+  const values = [...counts.keys()];
+  const named = [...counts].map(([value, count]) => `"${value}" (${count}×)`).join(', ');
+  const how =
+    asCategory === total
+      ? 'read as a category'
+      : asCategory === 0
+        ? 'counted as not a number'
+        : 'read as a category or counted as not a number';
+  return {
+    kind: 'likely_placeholder',
+    severity: 'warning',
+    column: column.name,
+    count: total,
+    message: `Column "${column.name}": ${named} ${values.length === 1 ? 'probably stands for a missing value but was' : 'probably stand for missing values but were'} ${how}. To treat ${values.length === 1 ? 'it' : 'them'} as missing, reload with missingValues including ${values.map((v) => JSON.stringify(v)).join(', ')}.`,
+    examples: examples.length > 0 ? examples : (problems?.typeExamples ?? []).slice(0, MAX_EXAMPLES),
+    values,
   };
 }
 

@@ -21,6 +21,15 @@ export interface SampleOptions {
   readonly rows?: number;
   /** The same seed gives the same file (default 1). */
   readonly seed?: number;
+  /**
+   * `'separable'` (default): clean classes a small model gets (nearly) all right, for tests and
+   * examples that need a model that surely learns. `'realistic'` (issue 16, point 6): a leading
+   * identifier column (consecutive numbers, set aside by schema inference), noisier measurements,
+   * overlapping classes and a few mislabelled rows (about 2 %), more missing cells, and for the
+   * regression sample noise that grows with the value: the best model stays clearly below a perfect
+   * score and candidates differ, so comparing them and gating on them means something.
+   */
+  readonly difficulty?: 'separable' | 'realistic';
 }
 
 /**
@@ -46,8 +55,9 @@ export function generateSampleCsv(kind: Task, options: SampleOptions = {}): Samp
     );
   }
   const rng = createRng(options.seed ?? 1);
-  if (kind === 'classification') return penguins(rows, rng);
-  if (kind === 'regression') return housing(rows, rng);
+  const realistic = options.difficulty === 'realistic';
+  if (kind === 'classification') return penguins(rows, rng, realistic);
+  if (kind === 'regression') return housing(rows, rng, realistic);
   throw new EdgeflowError(
     'INVALID_ARGUMENT',
     `Unknown sample "${String(kind)}". Use "classification" or "regression".`,
@@ -97,8 +107,13 @@ const SPECIES: readonly Species[] = [
   },
 ];
 
-function penguins(rows: number, rng: Rng): SampleCsv {
-  const lines = ['species,island,bill_length_mm,bill_depth_mm,flipper_length_mm,body_mass_g,sex,year'];
+function penguins(rows: number, rng: Rng, realistic: boolean): SampleCsv {
+  const header = 'species,island,bill_length_mm,bill_depth_mm,flipper_length_mm,body_mass_g,sex,year';
+  const lines = [realistic ? `id,${header}` : header];
+  // Realistic: within-species spread ×2.25 (the species' ranges overlap as in field data measured by
+  // several people), twice the missing cells, and about 2 % of rows carry another species' label.
+  const spread = realistic ? 1.8 : 0.8;
+  const missing = realistic ? 2 : 1;
   for (let i = 0; i < rows; i++) {
     const u = rng.next();
     const species = u < 0.44 ? SPECIES[0] : u < 0.64 ? SPECIES[1] : SPECIES[2];
@@ -107,23 +122,23 @@ function penguins(rows: number, rng: Rng): SampleCsv {
     const male = rng.next() < 0.5;
     // Males are a little larger, as in the real measurements.
     const size = male ? 1 : -1;
-    const bill = s.bill[0] + s.bill[1] * (rng.normal() * 0.8 + size * 0.5);
-    const depth = s.depth[0] + s.depth[1] * (rng.normal() * 0.8 + size * 0.5);
-    const flipper = Math.round(s.flipper[0] + s.flipper[1] * (rng.normal() * 0.8 + size * 0.5));
-    const mass = Math.round((s.mass[0] + s.mass[1] * (rng.normal() * 0.8 + size * 0.5)) / 25) * 25;
+    const bill = s.bill[0] + s.bill[1] * (rng.normal() * spread + size * 0.5);
+    const depth = s.depth[0] + s.depth[1] * (rng.normal() * spread + size * 0.5);
+    const flipper = Math.round(s.flipper[0] + s.flipper[1] * (rng.normal() * spread + size * 0.5));
+    const mass = Math.round((s.mass[0] + s.mass[1] * (rng.normal() * spread + size * 0.5)) / 25) * 25;
     const year = 2007 + rng.nextInt(3);
-    lines.push(
-      [
-        s.name,
-        island,
-        maybe(rng, 0.01, bill.toFixed(1)),
-        maybe(rng, 0.01, depth.toFixed(1)),
-        maybe(rng, 0.01, String(flipper)),
-        maybe(rng, 0.01, String(mass)),
-        maybe(rng, 0.03, male ? 'male' : 'female'),
-        String(year),
-      ].join(','),
-    );
+    const label = realistic && rng.next() < 0.02 ? otherSpecies(s, rng) : s.name;
+    const cells = [
+      label,
+      island,
+      maybe(rng, 0.01 * missing, bill.toFixed(1)),
+      maybe(rng, 0.01 * missing, depth.toFixed(1)),
+      maybe(rng, 0.01 * missing, String(flipper)),
+      maybe(rng, 0.01 * missing, String(mass)),
+      maybe(rng, 0.03 * missing, male ? 'male' : 'female'),
+      String(year),
+    ];
+    lines.push((realistic ? [String(i + 1), ...cells] : cells).join(','));
   }
   return {
     csv: `${lines.join('\n')}\n`,
@@ -134,6 +149,12 @@ function penguins(rows: number, rng: Rng): SampleCsv {
   };
 }
 
+/** A species other than `s`, each equally likely (a mislabelled row). */
+function otherSpecies(s: Species, rng: Rng): string {
+  const others = SPECIES.filter((candidate) => candidate !== s);
+  return (others[rng.nextInt(others.length)] as Species).name;
+}
+
 const PROXIMITY: readonly { name: string; share: number; bonus: number }[] = [
   { name: '<1H OCEAN', share: 0.44, bonus: 20000 },
   { name: 'INLAND', share: 0.32, bonus: -60000 },
@@ -142,10 +163,10 @@ const PROXIMITY: readonly { name: string; share: number; bonus: number }[] = [
   { name: 'ISLAND', share: 0.005, bonus: 150000 },
 ];
 
-function housing(rows: number, rng: Rng): SampleCsv {
-  const lines = [
-    'longitude,latitude,housing_median_age,total_rooms,total_bedrooms,population,households,median_income,ocean_proximity,median_house_value',
-  ];
+function housing(rows: number, rng: Rng, realistic: boolean): SampleCsv {
+  const header =
+    'longitude,latitude,housing_median_age,total_rooms,total_bedrooms,population,households,median_income,ocean_proximity,median_house_value';
+  const lines = [realistic ? `district_id,${header}` : header];
   for (let i = 0; i < rows; i++) {
     const u = rng.next();
     let cumulative = 0;
@@ -165,22 +186,24 @@ function housing(rows: number, rng: Rng): SampleCsv {
     const population = Math.max(3, Math.round(rooms * 1.1 * expApprox(0.3 * rng.normal())));
     const households = Math.max(1, Math.round(population / (2.8 + 0.5 * Math.abs(rng.normal()))));
     const income = 3.9 * expApprox(0.45 * rng.normal());
-    const value = 40000 * income + 1500 * age + proximity.bonus + 25000 * rng.normal() + 20000;
+    // Realistic: the noise grows with income (dear districts vary more) and is larger overall.
+    const noise = realistic ? (30000 + 12000 * income) * rng.normal() : 25000 * rng.normal();
+    const value = 40000 * income + 1500 * age + proximity.bonus + noise + 20000;
     const clipped = Math.min(500001, Math.max(14999, Math.round(value / 100) * 100));
-    lines.push(
-      [
-        longitude.toFixed(2),
-        latitude.toFixed(2),
-        String(age),
-        String(rooms),
-        maybe(rng, 0.01, String(bedrooms)),
-        String(population),
-        String(households),
-        maybe(rng, 0.005, income.toFixed(4)),
-        `"${proximity.name}"`,
-        String(clipped),
-      ].join(','),
-    );
+    const missing = realistic ? 2 : 1;
+    const cells = [
+      longitude.toFixed(2),
+      latitude.toFixed(2),
+      String(age),
+      String(rooms),
+      maybe(rng, 0.01 * missing, String(bedrooms)),
+      String(population),
+      String(households),
+      maybe(rng, 0.005 * missing, income.toFixed(4)),
+      `"${proximity.name}"`,
+      String(clipped),
+    ];
+    lines.push((realistic ? [String(i + 1), ...cells] : cells).join(','));
   }
   return {
     csv: `${lines.join('\n')}\n`,

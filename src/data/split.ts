@@ -141,6 +141,55 @@ export function kFoldIndices(
   return folds;
 }
 
+/** Options of `splitForRun`: a plain split, or one fold of a k-fold cross-validation. */
+export interface RunSplitOptions extends SplitOptions {
+  /** k of a k-fold cross-validation: the run tests on one fold and trains on the others. */
+  readonly folds?: number;
+  /** Which fold (0 to folds − 1) is the run's test part (default 0). */
+  readonly fold?: number;
+}
+
+/**
+ * The rows of one run. Without `folds`, `splitDataset`. With `folds` = k, fold `fold` of the seeded,
+ * stratified `kFoldIndices` is the test part (`test` is ignored) and a seeded `validation` share of
+ * the other folds' rows validates; the rest trains. Re-deriving it from the same options gives the
+ * same rows, which is how promotion finds a run's held-out rows again.
+ *
+ * @throws EdgeflowError `INVALID_ARGUMENT` for a fold outside 0 … folds − 1, a bad k or bad shares.
+ * @example
+ * const rows = splitForRun(ds, { seed: 42, validation: 0.1, folds: 5, fold: 2 });
+ */
+export function splitForRun(
+  dataset: { readonly table: Table; readonly schema: DatasetSchema },
+  options: RunSplitOptions,
+): SplitIndices {
+  if (options.folds === undefined) return splitDataset(dataset, options);
+  const fold = options.fold ?? 0;
+  if (!Number.isInteger(fold) || fold < 0 || fold >= options.folds) {
+    throw new EdgeflowError(
+      'INVALID_ARGUMENT',
+      `fold must be a whole number from 0 to ${options.folds - 1} (one of the ${options.folds} folds), got ${fold}.`,
+      { details: { fold, folds: options.folds } },
+    );
+  }
+  const folds = kFoldIndices(dataset, {
+    k: options.folds,
+    seed: options.seed,
+    ...(options.stratify === undefined ? {} : { stratify: options.stratify }),
+  });
+  const { train: rest, validation: held } = folds[fold] as Fold;
+  const inner = splitRows(rest.length, {
+    seed: options.seed + fold + 1,
+    validation: options.validation ?? 0.1,
+    test: 0,
+  });
+  return {
+    train: inner.train.map((i) => rest[i] as number),
+    validation: inner.validation.map((i) => rest[i] as number),
+    test: held,
+  };
+}
+
 /** Class code per row of a classification target (null otherwise), for stratification. */
 function classStrata(dataset: { readonly table: Table; readonly schema: DatasetSchema }): Int32Array | null {
   const target = dataset.schema.target;

@@ -18,6 +18,7 @@ import {
   readNumber,
 } from './cell-values.ts';
 import { LineMap } from './line-map.ts';
+import { likelyPlaceholder } from './placeholders.ts';
 import { buildSchema, checkTargetExists, type InferredColumn, inferColumnType } from './schema-inference.ts';
 import type { Column, Table } from './types.ts';
 
@@ -29,6 +30,11 @@ export interface RowSink {
   addStringRow(row: string[], line: number): void;
   /** One JSON object or row from code; `line` is null for rows from code. */
   addObjectRow(row: Readonly<Record<string, unknown>>, line: number | null): void;
+  /**
+   * A CSV record the reader could not use (its field count differs from the header's) and skipped
+   * under rowPolicy 'drop' (issue 18.10): counted as read and dropped, with its line.
+   */
+  dropRaggedRecord?(line: number, fields: number): void;
   /** Records read so far (including dropped ones). */
   readonly rowsRead: number;
 }
@@ -55,6 +61,8 @@ export interface ColumnProblems {
   typeExamples: QualityExample[];
   rangeExamples: QualityExample[];
   missingExamples: QualityExample[];
+  /** Type mismatches that look like a placeholder for a missing value (".", "-", …), by value. */
+  placeholders?: Map<string, number>;
 }
 
 /** What the builder hands over when the input ends. */
@@ -64,6 +72,10 @@ export interface BuiltTable {
   readonly rowsRead: number;
   readonly droppedRows: number;
   readonly droppedExamples: QualityExample[];
+  /** Records skipped for a wrong field count (rowPolicy 'drop'); also counted in `droppedRows`. */
+  readonly raggedRows: number;
+  /** The first ragged records' lines, with their field count as the value. */
+  readonly raggedExamples: QualityExample[];
   readonly missingTargetRows: number;
   readonly missingTargetExamples: QualityExample[];
   /** Keyed by column name (stored columns and set-aside ones). */
@@ -71,10 +83,15 @@ export interface BuiltTable {
   readonly setAside: readonly { column: string; reason: string }[];
   /** Empty cells of set-aside text columns (their values are not stored). */
   readonly textMissing: ReadonlyMap<string, number>;
+  /** Distinct present values of set-aside text columns, exact up to 1000 (`capped` beyond). */
+  readonly textDistinct: ReadonlyMap<string, { distinct: number; capped: boolean }>;
   readonly unknownFields: ReadonlyMap<string, { count: number; examples: QualityExample[] }>;
   readonly lines: LineMap;
   readonly previewRows: Readonly<Record<string, unknown>>[];
 }
+
+/** Distinct values of a set-aside text column are counted exactly up to this many. */
+const TEXT_DISTINCT_CAP = 1000;
 
 const K_SKIP = 0;
 const K_FLOAT = 1;
@@ -143,12 +160,16 @@ export class TableBuilder implements RowSink {
   #rowDrop = false;
   #droppedRows = 0;
   #droppedExamples: QualityExample[] = [];
+  #raggedRows = 0;
+  #raggedExamples: QualityExample[] = [];
   #missingTargetRows = 0;
   #missingTargetExamples: QualityExample[] = [];
   #setAside: { column: string; reason: string }[] = [];
   /** Set-aside (text) columns and their empty cells in kept rows. */
   #textColumns: number[] = [];
   #textMissing = new Map<string, number>();
+  // Distinct values of text columns, up to TEXT_DISTINCT_CAP; null once past it (issue 18, point 4).
+  #textDistinct = new Map<string, Set<string> | null>();
   #unknownFields = new Map<string, { count: number; examples: QualityExample[] }>();
   #nameIndex = new Map<string, number>();
   readonly #lines = new LineMap();
@@ -184,6 +205,15 @@ export class TableBuilder implements RowSink {
       return;
     }
     this.#writeStringRow(row, line);
+  }
+
+  dropRaggedRecord(line: number, fields: number): void {
+    this.#record = ++this.#rowsRead;
+    this.#raggedRows++;
+    this.#droppedRows++;
+    const example = { row: null, line, value: `${fields} field${fields === 1 ? '' : 's'}` };
+    if (this.#raggedExamples.length < MAX_EXAMPLES) this.#raggedExamples.push(example);
+    if (this.#droppedExamples.length < MAX_EXAMPLES) this.#droppedExamples.push({ row: null, line });
   }
 
   addObjectRow(row: Readonly<Record<string, unknown>>, line: number | null): void {
@@ -266,11 +296,24 @@ export class TableBuilder implements RowSink {
       rowsRead: this.#rowsRead,
       droppedRows: this.#droppedRows,
       droppedExamples: this.#droppedExamples,
+      raggedRows: this.#raggedRows,
+      raggedExamples: this.#raggedExamples,
       missingTargetRows: this.#missingTargetRows,
       missingTargetExamples: this.#missingTargetExamples,
       problems,
       setAside: this.#setAside,
       textMissing: this.#textMissing,
+      textDistinct: new Map(
+        [...this.#textMissing.keys()].map((name): [string, { distinct: number; capped: boolean }] => {
+          const seen = this.#textDistinct.get(name);
+          return [
+            name,
+            seen === null
+              ? { distinct: TEXT_DISTINCT_CAP, capped: true }
+              : { distinct: seen?.size ?? 0, capped: false },
+          ];
+        }),
+      ),
       unknownFields: this.#unknownFields,
       lines: this.#lines,
       previewRows: this.#preview,
@@ -660,6 +703,8 @@ export class TableBuilder implements RowSink {
     this.#setAside.push({ column: column.name, reason });
     this.#textColumns.push(j);
     this.#textMissing.set(column.name, 0);
+    // More distinct values than any cap already.
+    this.#textDistinct.set(column.name, null);
   }
 
   #writeMissing(j: number, r: number, line: number | null): void {
@@ -708,6 +753,11 @@ export class TableBuilder implements RowSink {
       if (this.#missingTargetExamples.length < MAX_EXAMPLES) this.#missingTargetExamples.push(example);
     } else if (problem === 'type_mismatch') {
       counts.typeMismatches++;
+      const placeholder = typeof raw === 'string' ? likelyPlaceholder(raw) : null;
+      if (placeholder !== null) {
+        counts.placeholders ??= new Map();
+        counts.placeholders.set(placeholder, (counts.placeholders.get(placeholder) ?? 0) + 1);
+      }
       if (counts.typeExamples.length < MAX_EXAMPLES) counts.typeExamples.push(example);
     } else if (problem === 'out_of_range') {
       counts.outOfRange++;
@@ -784,7 +834,19 @@ export class TableBuilder implements RowSink {
         raw === undefined ||
         (typeof raw === 'string' && this.#options.missing.has(raw.trim()));
       if (empty) this.#textMissing.set(name, (this.#textMissing.get(name) ?? 0) + 1);
+      else this.#noteTextValue(name, typeof raw === 'string' ? raw.trim() : String(raw));
     }
+  }
+
+  #noteTextValue(name: string, value: string): void {
+    let seen = this.#textDistinct.get(name);
+    if (seen === null) return;
+    if (seen === undefined) {
+      seen = new Set();
+      this.#textDistinct.set(name, seen);
+    }
+    seen.add(value);
+    if (seen.size > TEXT_DISTINCT_CAP) this.#textDistinct.set(name, null);
   }
 
   #noteUnknownFields(keys: readonly string[], r: number, line: number | null): void {

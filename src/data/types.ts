@@ -97,6 +97,12 @@ export interface IngestOptions {
   format?: DataFormat;
   /** Field delimiter (default: detected from the header line; tab for TSV). */
   delimiter?: string;
+  /**
+   * CSV/TSV: the decimal separator of numbers. Default: detected from the first 500 records — a
+   * comma when, with a delimiter other than a comma, numbers like `1,5` appear and none like `1.5`;
+   * with a comma, points group thousands (`1.234,5`).
+   */
+  decimalSeparator?: '.' | ',';
   /** Strings read as a missing value (default: '', NA, N/A, NaN, null, None, ? and common variants). */
   missingValues?: readonly string[];
   /** Rows used to infer the schema (default 10 000). */
@@ -136,6 +142,8 @@ export interface LoadedDataset {
     readonly name: string | null;
     readonly format: 'csv' | 'tsv' | 'json' | 'ndjson' | 'rows';
     readonly bytes: number;
+    /** CSV/TSV: the decimal separator numbers were read with (detected or given). */
+    readonly decimalSeparator?: '.' | ',';
   };
   readonly loadMs: number;
   /**

@@ -51,7 +51,13 @@ export {
   DEFAULT_MANIFEST_LIFETIME_MS,
 } from './release-builder.ts';
 export { RELEASE_METRIC_KEY } from './release-import.ts';
-export { type CollectorTarget, putChannel, uploadRelease } from './release-upload.ts';
+export {
+  type CollectorTarget,
+  enrolReleaseKey,
+  putChannel,
+  type ReleaseKeyEnrolment,
+  uploadRelease,
+} from './release-upload.ts';
 export type {
   ActiveRelease,
   EdgeClientEvent,

@@ -1,7 +1,10 @@
 // Uploads a built release and a channel document to the edgeflow collector (admin credential):
 // `POST /api/releases` (multipart: the signed manifest + one part per file) and
-// `PUT /api/models/:model/channels/:channel`.
+// `PUT /api/models/:model/channels/:channel`; enrols a signing key with `POST /api/release-keys`.
 import { EdgeflowError, type EdgeflowErrorCode } from '../errors.ts';
+import { exportPublicKey } from '../release/keys.ts';
+import type { SigningKey } from '../release/types.ts';
+import type { PublicKeyEntry } from '../schemas/release.ts';
 import type { FetchLike } from './bounded-download.ts';
 import type { BuiltRelease } from './release-builder.ts';
 
@@ -32,7 +35,7 @@ async function send(
   path: string,
   body: BodyInit,
   contentType?: string,
-): Promise<void> {
+): Promise<unknown> {
   const url = `${target.url.replace(/\/+$/, '')}${path}`;
   const headers: Record<string, string> = {};
   if (target.token !== undefined) headers.authorization = `Bearer ${target.token}`;
@@ -48,8 +51,10 @@ async function send(
     );
   }
   if (response.ok) {
+    if ((response.headers.get('content-type') ?? '').includes('json'))
+      return await response.json().catch(() => undefined);
     await response.body?.cancel().catch(() => undefined);
-    return;
+    return undefined;
   }
   let message = '';
   let code: string | undefined;
@@ -108,4 +113,39 @@ export async function putChannel(
     text,
     'application/json',
   );
+}
+
+/** What `enrolReleaseKey` did. */
+export interface ReleaseKeyEnrolment {
+  /** The enrolled key's id. */
+  readonly keyId: string;
+  /** False when the collector already trusted the key (nothing changed). */
+  readonly added: boolean;
+}
+
+/**
+ * Asks a collector to trust a release signing key (`POST /api/release-keys`), so releases signed
+ * with it upload. A collector started without an admin token and without `--release-keys-file`
+ * (what `npm start` runs) accepts this from the same machine; enrolling a trusted key again changes
+ * nothing. Takes a signing key (only its public half is sent) or an `exportPublicKey` entry.
+ *
+ * @throws {EdgeflowError} `FORBIDDEN` when the collector does not enrol keys (admin token or an
+ *   operator-managed keys file: its message says what to do instead), `INVALID_ARGUMENT` naming a bad
+ *   field, `UNAUTHORIZED`, or `NETWORK_ERROR`.
+ * @example
+ * const key = await generateSigningKey();
+ * await enrolReleaseKey({ url: location.origin }, key);
+ * await uploadRelease({ url: location.origin }, await buildRelease({ ...input, signingKey: key }));
+ */
+export async function enrolReleaseKey(
+  target: CollectorTarget,
+  key: PublicKeyEntry | Pick<SigningKey, 'keyId' | 'algorithm' | 'publicKey'>,
+): Promise<ReleaseKeyEnrolment> {
+  const entry = 'publicKey' in key ? await exportPublicKey(key) : key;
+  const body = JSON.stringify({ keys: [{ keyId: entry.keyId, algorithm: entry.algorithm, jwk: entry.jwk }] });
+  const answer = (await send(target, 'POST', '/api/release-keys', body, 'application/json')) as
+    | { added?: unknown }
+    | undefined;
+  const added = Array.isArray(answer?.added) && answer.added.includes(entry.keyId);
+  return { keyId: entry.keyId, added };
 }

@@ -44,7 +44,9 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
     ...(options.heartbeat ? { heartbeat: options.heartbeat } : {}),
   });
   const datasets = createDatasetFacade(pool);
-  const training = createTrainingFacade(pool, async () => registry, datasets);
+  const training = createTrainingFacade(pool, async () => registry, datasets, {
+    ...(options.draftBudgetBytes === undefined ? {} : { draftBudgetBytes: options.draftBudgetBytes }),
+  });
   return {
     ...training,
     registry,
@@ -57,7 +59,11 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
     previewDataset: datasets.previewDataset,
     listDatasets: datasets.listDatasets,
     releaseDataset: datasets.releaseDataset,
+    keepDataset: datasets.keepDataset,
+    openStoredDataset: datasets.openStoredDataset,
     terminateWorker: (index) => pool.terminate(index),
+    exportVersion: (model, versionOrAlias = 'latest') =>
+      pool.call(pool.leastBusy(), (w) => w.exportVersion(model, versionOrAlias)),
     publish: (model, versionOrAlias, options) =>
       pool.call(pool.leastBusy(), (w) => w.publish(model, versionOrAlias, options)),
     async dispose() {
@@ -111,6 +117,17 @@ function createDatasetFacade(pool: WorkerPool) {
       );
       return perWorker.flat();
     }) satisfies Lab['listDatasets'],
+    keepDataset: (async (id) => {
+      const home = homes.get(id);
+      if (home === undefined) throw notLoaded(id);
+      await pool.call(home, (w) => w.storeDataset(id));
+    }) satisfies Lab['keepDataset'],
+    openStoredDataset: (async (fingerprint, { worker } = {}) => {
+      const index = worker ?? homes.get(fingerprint) ?? pool.leastBusy();
+      const summary = await pool.call(index, (w) => w.openStoredDataset(fingerprint));
+      homes.set(summary.id, index);
+      return summary;
+    }) satisfies Lab['openStoredDataset'],
     releaseDataset: (async (id) => {
       const home = homes.get(id);
       if (home === undefined) return false;

@@ -1,7 +1,7 @@
 import type { ListRunsOptions, RunPage } from '../registry/types.ts';
 import type { RuntimeReport } from '../runtime/types.ts';
 import type { GateReport, GateThresholds, MetricReport } from '../schemas/metrics.ts';
-import type { ModelSpecInput } from '../schemas/model-spec.ts';
+import type { LossName, ModelSpecInput } from '../schemas/model-spec.ts';
 import type { AliasMove, ModelVersion, Run } from '../schemas/registry.ts';
 import type { ParityResult, TrainProgress } from '../train/types.ts';
 
@@ -9,8 +9,11 @@ import type { ParityResult, TrainProgress } from '../train/types.ts';
 export interface TrainRunOptions {
   /** Live progress, at most about 10 times a second. */
   onProgress?: (progress: TrainRunProgress) => void;
-  /** Fractions of the rows held out for validation and test (default 0.15 and 0.15). */
-  split?: { validation?: number; test?: number };
+  /**
+   * Fractions of the rows held out for validation and test (default 0.15 and 0.15). With `folds`
+   * (k-fold cross-validation, see `lab.crossValidate`) fold `fold` is the test part instead.
+   */
+  split?: { validation?: number; test?: number; folds?: number; fold?: number };
   /** Free-form tags stored on the run. */
   tags?: string[];
   /** Pin the run to one worker (default: the least busy). */
@@ -20,10 +23,25 @@ export interface TrainRunOptions {
 /** A progress event of one run: the training loop's figures plus the run id and phase. */
 export interface TrainRunProgress extends Partial<TrainProgress> {
   runId: string;
-  /** What the run is doing now. */
-  phase: 'preparing' | 'training' | 'evaluating' | 'done';
+  /**
+   * What the run is doing now. `queued`: every worker is busy with another run; it starts when one
+   * ends (`queuePosition` says how many runs wait before it).
+   */
+  phase: 'queued' | 'preparing' | 'training' | 'evaluating' | 'done';
+  /** While queued: how many runs start before this one (0: next). */
+  queuePosition?: number;
   /** The backend and adapter the run trains on (set from the first event on). */
   runtime?: Pick<RuntimeReport, 'backend' | 'reason' | 'adapter'>;
+  /**
+   * The loss being minimised (`meanSquaredError`, `categoricalCrossentropy`, …). For a regression its
+   * value is on the standardised target, while `metrics` (MAE) are in the target's own units.
+   */
+  lossName?: LossName;
+  /**
+   * Regression: the target's standard deviation the loss was standardised by (1 when the target is
+   * not scaled): a mean squared error × targetScale² is in squared target units.
+   */
+  targetScale?: number;
 }
 
 /** The handle `lab.train` returns at once. */
@@ -42,6 +60,24 @@ export interface RunComparison {
   metrics: Record<string, Array<number | null>>;
   /** Spec field path → one value per run, only for fields whose values differ. */
   differences: Record<string, unknown[]>;
+  /** How the runs' fitted pipelines differ, parameter by parameter (empty when they are the same). */
+  pipeline: PipelineDifference[];
+}
+
+/**
+ * One fitted-pipeline parameter that differs between compared runs (issue 16, point 11). `field` is
+ * `transform` (the column's steps and encoding in one line, e.g. `impute(median) → standardize →
+ * number`), `type`, a step parameter (`impute.value`, `standardize.mean`, `standardize.scale`,
+ * `minmax.min`, `clip.max`, …), an encoding parameter (`onehot.categories`, `ordinal.unknownValue`,
+ * …) or `fill.category`; for the target `task`, `classes`, `mean`, `scale`; for `column` `(pipeline)`
+ * `fittedRows`, `featureCount`, `missingValues`.
+ */
+export interface PipelineDifference {
+  /** The input column, the target's name, or `(pipeline)` for pipeline-wide fields. */
+  column: string;
+  field: string;
+  /** One value per run, in the order of `runIds`; `null` where a run lacks the pipeline, column or parameter. */
+  values: unknown[];
 }
 
 /** The run-tracking side of the lab. */
@@ -54,6 +90,48 @@ export interface LabRuns {
   exportJson(runIds: string[]): Promise<string>;
   /** Runs as CSV text: one row per run, spec fields and metrics as columns. */
   exportCsv(runIds: string[]): Promise<string>;
+  /**
+   * Replaces a run's notes and/or tags (what is not given stays).
+   *
+   * @throws EdgeflowError `RUN_NOT_FOUND`, `INVALID_ARGUMENT` (notes over 10,000 characters).
+   */
+  annotate(runId: string, changes: { notes?: string; tags?: string[] }): Promise<Run>;
+  /**
+   * Deletes a run record and frees its trained model in the worker; versions registered from it
+   * stay (their lineage then has no run).
+   *
+   * @throws EdgeflowError `RUN_NOT_FOUND`, `INVALID_ARGUMENT` (still running: cancel it first).
+   */
+  delete(runId: string): Promise<void>;
+}
+
+/** Options of `lab.crossValidate`. */
+export interface CrossValidateOptions {
+  /** k: how many folds, and runs (2 to the row count). */
+  folds: number;
+  /** Share of each fold run's training rows kept for validation (default 0.15). */
+  validation?: number;
+  /** Tags stored on every fold run (besides `cv:<groupId>` and `fold:<i>/<k>`). */
+  tags?: string[];
+  onProgress?: (progress: TrainRunProgress) => void;
+}
+
+/** A metric over the folds of a cross-validation. */
+export interface FoldMetric {
+  mean: number;
+  /** Sample standard deviation over the folds (0 for one value). */
+  sd: number;
+  values: number[];
+}
+
+/** The fold runs of a cross-validation, started at once (queued beyond the worker count). */
+export interface CrossValidationHandle {
+  /** Shared by the fold runs as the tag `cv:<groupId>`. */
+  groupId: string;
+  runs: TrainHandle[];
+  /** Resolves when every fold finished: the runs and each numeric test metric's mean and sd. */
+  done: Promise<{ runs: Run[]; metrics: Record<string, FoldMetric> }>;
+  cancel(): void;
 }
 
 /** Options of `lab.promote`. */
@@ -139,15 +217,38 @@ export type Prediction = { label: string; probabilities: Record<string, number> 
 
 /** The training, registry and prediction side of the lab. */
 export interface LabTraining {
-  /** Trains `spec` on a loaded dataset in a worker; tracked as a run in the registry. */
+  /**
+   * Trains `spec` on a loaded dataset in a worker; tracked as a run in the registry. When every
+   * worker already trains a run, the run waits (phase `queued`) until one ends, unless
+   * `options.worker` pins it.
+   */
   train(datasetId: string, spec: ModelSpecInput, options?: TrainRunOptions): TrainHandle;
+  /**
+   * k-fold cross-validation: k runs of `spec`, run i tested on fold i (seeded, stratified folds) and
+   * trained on the others; `done` gives each test metric's mean and standard deviation.
+   *
+   * @throws EdgeflowError `INVALID_ARGUMENT` (k below 2 or above the row count) through `done`, and the
+   * codes of `lab.train`.
+   * @example
+   * const cv = lab.crossValidate(ds.id, spec, { folds: 5 });
+   * const { metrics } = await cv.done; // metrics.accuracy.mean, metrics.accuracy.sd
+   */
+  crossValidate(
+    datasetId: string,
+    spec: ModelSpecInput,
+    options: CrossValidateOptions,
+  ): CrossValidationHandle;
   readonly runs: LabRuns;
-  /** Registers a finished run's model as a new version of `model` (written by the worker). */
+  /**
+   * Registers a finished run's model as a new version of `model` (written by a worker). Works for
+   * any finished run with a draft (kept in IndexedDB when it finished), after a reload or from
+   * another lab too. @throws EdgeflowError `RUN_NOT_FOUND` (no draft and no model in a worker)
+   */
   register(
     runId: string,
     options: { model: string; description?: string; tags?: string[] },
   ): Promise<ModelVersion>;
-  /** Frees the trained model a worker keeps for `runId` until it is registered. */
+  /** Gives up on a run's model: frees it in the worker and deletes its draft (and the chunks only it used). */
   discardRun(runId: string): Promise<boolean>;
   /** Frees the stored versions the workers loaded for promote and predict (they load again on demand). */
   unloadModels(): Promise<number>;

@@ -19,10 +19,15 @@ export interface LabOptions {
   /** Starts a lab worker; override when your bundler needs a different worker URL. */
   createWorker?: (index: number) => Worker;
   /**
-   * Liveness checks of busy workers (default every 2 s, dead after 30 s without a reply): finds a
+   * Liveness checks of busy workers (default every 2 s, dead after 120 s without a reply): finds a
    * worker that died without an error event, rejects its calls and marks its runs `interrupted`.
    */
   heartbeat?: HeartbeatOptions;
+  /**
+   * Bytes that drafts (finished runs' models kept in IndexedDB until registered, so a run can be
+   * registered after a reload) may use on disk; the oldest beyond it are pruned. Default 256 MiB.
+   */
+  draftBudgetBytes?: number;
 }
 
 /**
@@ -67,6 +72,23 @@ export interface Lab extends LabTraining {
   /** Frees a loaded dataset; false when it was not loaded. */
   releaseDataset(id: string): Promise<boolean>;
   /**
+   * Stores a loaded dataset in the registry by its fingerprint (once), so it survives a reload and
+   * `openStoredDataset` can bring it back; `lab.registry.listDatasets()` lists what is stored.
+   *
+   * @throws EdgeflowError `DATASET_NOT_FOUND` (not loaded), `QUOTA_EXCEEDED`.
+   */
+  keepDataset(id: string): Promise<void>;
+  /**
+   * Loads a stored dataset (by fingerprint) into a worker, without its file: schema, target, quality
+   * report and profile as they were stored. Training and preview then work as after `loadDataset`.
+   *
+   * @throws EdgeflowError `DATASET_NOT_FOUND` when nothing is stored under that fingerprint.
+   * @example
+   * const [latest] = await lab.registry.listDatasets();
+   * if (latest) await lab.openStoredDataset(latest.fingerprint);
+   */
+  openStoredDataset(fingerprint: string, options?: { worker?: number }): Promise<DatasetSummary>;
+  /**
    * The model registry (IndexedDB) as the page sees it: models, versions, aliases and their log,
    * runs, lineage, export/import, storage. Workers write to the same database.
    */
@@ -87,6 +109,16 @@ export interface Lab extends LabTraining {
    *   target: { kind: 'collector', collector: { url: location.origin, token } } });
    */
   publish(model: string, versionOrAlias: number | string, options: LabPublishOptions): Promise<PublishResult>;
+  /**
+   * A registered version as a `.zip` Blob (tfjs `model.json` + shards and `edgeflow.json`), read,
+   * verified and zipped (streamed) in a lab worker, so a large model's export never freezes the page.
+   *
+   * @throws EdgeflowError `MODEL_NOT_FOUND`, `VERSION_NOT_FOUND`, `INTEGRITY_FAILED`.
+   * @example
+   * const zip = await lab.exportVersion('iris', 'champion');
+   * await lab.registry.downloadVersionZip('iris', 'champion', zip);
+   */
+  exportVersion(model: string, versionOrAlias?: number | string): Promise<Blob>;
   /** Ends worker `index` now (e.g. a runaway job); its pending calls reject with `WORKER_CRASHED`. */
   terminateWorker(index: number): void;
   /** Ends all workers. Pending calls reject with `WORKER_CRASHED`; later calls with `DISPOSED`. */

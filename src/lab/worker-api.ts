@@ -11,6 +11,7 @@ import type { BackendRequest, JobProfile, ProbeFigure, RuntimeReport } from '../
 import { type BackendGate, createBackendGate } from './backend-gate.ts';
 import { installEdgeflowThrowHandler } from './comlink-errors.ts';
 import { createDatasetMethods } from './worker-datasets.ts';
+import { createExportMethods } from './worker-export.ts';
 import { createPublishMethods } from './worker-publish.ts';
 import { createTrainingMethods } from './worker-training.ts';
 
@@ -139,6 +140,7 @@ export function createLabWorkerApi() {
     ...createDatasetMethods(context),
     ...createTrainingMethods(context),
     ...createPublishMethods(context),
+    ...createExportMethods(),
   };
 }
 

@@ -16,8 +16,10 @@ export interface HeartbeatOptions {
   /** Default 2000 ms. */
   intervalMs?: number;
   /**
-   * Default 30 000 ms: far above the longest synchronous stretch a healthy worker has (a WebGPU
-   * shader compile of a few seconds), since a live worker declared dead loses its run.
+   * Default 120 000 ms: far above the longest synchronous stretch a healthy worker has (a WebGPU
+   * shader compile or the backend probe take a few seconds on an idle machine, but ten times that
+   * on a loaded one: 30 s killed live workers in the demo on a busy 2-core machine), since a live
+   * worker declared dead loses its run and the datasets it held.
    */
   timeoutMs?: number;
 }
@@ -188,7 +190,7 @@ export class WorkerPool {
   #watch(slot: Slot): void {
     if (slot.heartbeat !== null || !slot.alive) return;
     const intervalMs = this.#options.heartbeat?.intervalMs ?? 2000;
-    const timeoutMs = this.#options.heartbeat?.timeoutMs ?? 30_000;
+    const timeoutMs = this.#options.heartbeat?.timeoutMs ?? 120_000;
     slot.lastAnswer = Date.now();
     let asking = false;
     slot.heartbeat = setInterval(() => {

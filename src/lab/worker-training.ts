@@ -2,9 +2,9 @@ import * as tf from '@tensorflow/tfjs';
 import { inverseTransformTarget, parseFittedPipeline } from '../data/pipeline.ts';
 import type { PreparedSplits } from '../data/prepare.ts';
 import { prepareSplits, prepareTrainingData } from '../data/prepare.ts';
-import { checkSplit, splitDataset } from '../data/split.ts';
+import { checkSplit, splitForRun } from '../data/split.ts';
 import type { LoadedDataset, PreparedData } from '../data/types.ts';
-import { EdgeflowError, toEdgeflowError } from '../errors.ts';
+import { EdgeflowError, isEdgeflowError, toEdgeflowError } from '../errors.ts';
 import {
   computeClassificationMetrics,
   computeRegressionMetrics,
@@ -14,7 +14,7 @@ import {
 } from '../evaluate/index.ts';
 import { createPredictor } from '../monitor/predictor.ts';
 import { createRegistry, type Registry } from '../registry/registry.ts';
-import type { FittedPipeline } from '../schemas/dataset.ts';
+import type { DatasetSummary, FittedPipeline } from '../schemas/dataset.ts';
 import type { MetricReport } from '../schemas/metrics.ts';
 import type { ModelSpec, ModelSpecInput } from '../schemas/model-spec.ts';
 import type { ModelVersion, Run } from '../schemas/registry.ts';
@@ -46,10 +46,51 @@ const PREDICTION_SAMPLE = 500;
 /** Rows in the parity canary batch. */
 const CANARY_ROWS = 32;
 
+/**
+ * Regression metrics of the training loop (computed on the standardised target) in the target's
+ * units: an absolute error scales with the target's standard deviation.
+ */
+export function scaleRegressionMetrics(
+  values: Readonly<Record<string, number>>,
+  scale: number,
+): Record<string, number> {
+  const out: Record<string, number> = { ...values };
+  if (typeof values.mae === 'number') out.mae = values.mae * scale;
+  return out;
+}
+
+/**
+ * At most `PREDICTION_SAMPLE` test rows' actual and predicted values (target units), with how many
+ * test rows there were. Test rows are in file order, so a larger test split is sampled at an even
+ * stride over all of it (a file sorted by the target still gives the whole range); rows whose
+ * prediction is not finite are left out (JSON has no NaN).
+ */
+export function predictionSample(
+  actual: Float64Array,
+  predicted: Float64Array,
+): { actual: number[]; predicted: number[]; testRows: number } {
+  const a: number[] = [];
+  const p: number[] = [];
+  const n = actual.length;
+  const picks = Math.min(n, PREDICTION_SAMPLE);
+  for (let k = 0; k < picks; k++) {
+    const i = Math.floor((k * n) / picks);
+    const x = actual[i] as number;
+    const y = predicted[i] as number;
+    if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
+    a.push(x);
+    p.push(y);
+  }
+  return { actual: a, predicted: p, testRows: actual.length };
+}
+
 /** What a run stores as its `spec`: the parsed model spec plus how the rows were split. */
 interface StoredRunSpec extends ModelSpec {
-  split: { validation: number; test: number };
+  split: RunSplit;
 }
+
+/** How a run's rows were split: shares, and for a k-fold cross-validation which fold is the test part. */
+type RunSplit = { validation: number; test: number; folds?: number; fold?: number };
 
 /** A finished run's model, kept in the worker that trained it until it is registered. */
 interface TrainedRun {
@@ -104,8 +145,31 @@ export interface WorkerTrainRequest {
   runId: string;
   datasetId: string;
   spec: ModelSpecInput;
-  split?: { validation?: number; test?: number };
+  split?: { validation?: number; test?: number; folds?: number; fold?: number };
   tags?: string[];
+  /** Bytes only drafts may use on disk; older drafts beyond it are pruned (default 256 MiB). */
+  draftBudgetBytes?: number;
+}
+
+/** The default budget of drafts (finished runs' models kept in IndexedDB until registered). */
+export const DEFAULT_DRAFT_BUDGET_BYTES = 256 * 1024 * 1024;
+
+/** What registering a trained run stores besides its weights: pipeline, profile, signature, metrics, lineage. */
+function runVersionMetadata(runId: string, run: TrainedRun) {
+  const signature = {
+    columns: run.dataset.schema.columns
+      .filter((c) => c.role === 'feature')
+      .map((c) => ({ name: c.name, type: c.type, nullable: c.nullable })),
+    target: run.dataset.schema.target,
+  };
+  return {
+    pipeline: run.pipeline as never,
+    profile: run.dataset.profile as never,
+    signature: signature as never,
+    metrics: { ...run.metrics, report: run.report as never },
+    runId,
+    datasetFingerprint: run.dataset.fingerprint,
+  };
 }
 
 /**
@@ -182,15 +246,10 @@ export function createTrainingMethods(context: LabWorkerContext) {
    *
    * @throws EdgeflowError `INVALID_ARGUMENT` for an empty part the run needs (see `checkSplit`).
    */
-  function prepareRunSplits(
-    dataset: LoadedDataset,
-    seed: number,
-    split: { validation: number; test: number },
-    needsValidation: boolean,
-  ) {
-    const rows = splitDataset(dataset, { seed, ...split });
+  function prepareRunSplits(dataset: LoadedDataset, seed: number, split: RunSplit, needsValidation: boolean) {
+    const rows = splitForRun(dataset, { seed, ...split });
     checkSplit(rows, { ...split, needsValidation });
-    const key = `${dataset.fingerprint}|${seed}|${split.validation}|${split.test}`;
+    const key = `${dataset.fingerprint}|${seed}|${split.validation}|${split.test}|${split.folds ?? ''}|${split.fold ?? ''}`;
     const known = preparedCache.get(key);
     if (known) return known;
     const prepared = prepareSplits(dataset, rows);
@@ -309,7 +368,7 @@ export function createTrainingMethods(context: LabWorkerContext) {
     const run = await reg.getRun(version.runId);
     const spec = run.spec as unknown as StoredRunSpec;
     const dataset = await datasetById(version.datasetFingerprint);
-    const split = splitDataset(dataset, { seed: spec.seed, ...spec.split });
+    const split = splitForRun(dataset, { seed: spec.seed, ...spec.split });
     return { dataset, rows: split.test };
   }
 
@@ -351,7 +410,7 @@ export function createTrainingMethods(context: LabWorkerContext) {
       );
     }
     const spec = baselineRun.spec as unknown as StoredRunSpec;
-    const baselineTest = new Set(splitDataset(dataset, { seed: spec.seed, ...spec.split }).test);
+    const baselineTest = new Set(splitForRun(dataset, { seed: spec.seed, ...spec.split }).test);
     const shared = rows.filter((row) => baselineTest.has(row));
     if (shared.length === 0) {
       throw new EdgeflowError(
@@ -408,6 +467,7 @@ export function createTrainingMethods(context: LabWorkerContext) {
       const reg = await registry();
       let model: tf.LayersModel | undefined;
       let runCreated = false;
+      let draftKept = false;
       try {
         report({ phase: 'preparing' });
         const startedAt = performance.now();
@@ -418,15 +478,18 @@ export function createTrainingMethods(context: LabWorkerContext) {
           phase[name] = now - mark;
           mark = now;
         };
-        const spec = parseModelSpec(request.spec);
+        // Parsed twice: the seed and the monitor shape the split; the defaults that depend on the
+        // training-set size (epochs for a minimum number of steps, issue 16 point 12) come after it.
+        const written = parseModelSpec(request.spec);
         const split = { ...DEFAULT_SPLIT, ...request.split };
         const dataset = await datasetById(request.datasetId);
         const { train, validation, test } = prepareRunSplits(
           dataset,
-          spec.seed,
+          written.seed,
           split,
-          spec.earlyStopping?.monitor.startsWith('val_') === true,
+          written.earlyStopping?.monitor.startsWith('val_') === true,
         );
+        const spec = parseModelSpec(request.spec, { trainRows: Math.max(1, train.rowCount) });
         checkSpecFitsData(spec, {
           task: train.task,
           featureCount: train.featureCount,
@@ -468,6 +531,11 @@ export function createTrainingMethods(context: LabWorkerContext) {
 
         // History is appended in order; each write waits for the previous one.
         let historyWrites: Promise<unknown> = Promise.resolve();
+        // The loop's metrics (MAE) are on the standardised target; runs report them in the target's
+        // own units, like the test metrics (issue 18, point 2). The loss stays what was minimised.
+        const targetScale = train.task === 'regression' ? (train.pipeline.target?.scale ?? 1) : null;
+        const inTargetUnits = (values: Record<string, number>): Record<string, number> =>
+          targetScale === null ? values : scaleRegressionMetrics(values, targetScale);
         const result = await onBackend(job, async () => {
           model = buildModel(spec, {
             featureCount: train.featureCount,
@@ -483,10 +551,23 @@ export function createTrainingMethods(context: LabWorkerContext) {
               ? { validation: { x: validation.features, y: validation.targets, count: validation.rowCount } }
               : {}),
             signal: controller.signal,
-            onProgress: (p) => report({ phase: 'training', ...p, runtime: runtimeSummary }),
+            onProgress: (p) =>
+              report({
+                phase: 'training',
+                ...p,
+                metrics: inTargetUnits(p.metrics),
+                lossName: spec.loss,
+                ...(targetScale === null ? {} : { targetScale }),
+                runtime: runtimeSummary,
+              }),
             onEpochEnd: (record) => {
+              const stored = {
+                ...record,
+                metrics: inTargetUnits(record.metrics),
+                valMetrics: record.valMetrics ? inTargetUnits(record.valMetrics) : null,
+              };
               historyWrites = historyWrites.then(() =>
-                reg.updateRun(runId, { appendHistory: [record as never] }),
+                reg.updateRun(runId, { appendHistory: [stored as never] }),
               );
             },
           });
@@ -512,26 +593,37 @@ export function createTrainingMethods(context: LabWorkerContext) {
           predicted,
         } = await onBackend(job, () => evaluateWithPredictions(trainedModel, test));
         // A capped sample of test predictions, for predicted-vs-actual plots (regression).
-        const predictions =
-          actual && predicted
-            ? {
-                actual: Array.from(actual.subarray(0, PREDICTION_SAMPLE)),
-                predicted: Array.from(predicted.subarray(0, PREDICTION_SAMPLE)),
-              }
-            : null;
+        const predictions = actual && predicted ? predictionSample(actual, predicted) : null;
         const metrics = flattenMetrics(evaluation);
-        trained.set(runId, {
+        const trainedRun: TrainedRun = {
           model: trainedModel,
           pipeline: train.pipeline,
           dataset,
           metrics,
           report: evaluation,
-        });
+        };
+        trained.set(runId, trainedRun);
+        // Also kept in IndexedDB as a draft, so the run can be registered after a reload or from
+        // another lab (issue 16, point 5). Best effort: without it the model still waits here.
+        draftKept = await onBackend(job, () =>
+          reg.saveDraft(runId, trainedModel, runVersionMetadata(runId, trainedRun)).then(
+            () => true,
+            () => false,
+          ),
+        );
+        if (draftKept) {
+          await reg
+            .pruneDrafts({ maxBytes: request.draftBudgetBytes ?? DEFAULT_DRAFT_BUDGET_BYTES, keep: [runId] })
+            .catch(() => undefined);
+        }
+        lap('draftMs');
         const finished = await reg.updateRun(runId, {
           status: 'finished',
           metrics: {
             ...metrics,
-            report: { ...evaluation, ...(predictions ? { predictions } : {}) } as never,
+            report: evaluation as never,
+            // Top level, where `lab.runs` readers look for it (issue 18, point 1).
+            ...(predictions ? { predictions: predictions as never } : {}),
             testRows: test.rowCount,
             trainRows: train.rowCount,
           },
@@ -552,6 +644,8 @@ export function createTrainingMethods(context: LabWorkerContext) {
           const status = error.code === 'CANCELLED' ? 'cancelled' : 'failed';
           await reg.updateRun(runId, { status, error: error.toJSON() as never }).catch(() => undefined);
         }
+        // A run that did not finish leaves no draft.
+        if (draftKept) await reg.deleteDrafts([runId]).catch(() => undefined);
         // Nothing keeps a failed run's model (a diverged one included: its weights are not stored
         // anywhere a caller could reach), so it is freed here.
         const failedModel = model as tf.LayersModel | undefined;
@@ -572,11 +666,25 @@ export function createTrainingMethods(context: LabWorkerContext) {
       await persistDataset(await datasetById(datasetId));
     },
 
-    /** Frees the trained model kept for run `runId` (after registering it, or to give up on it). */
-    discardRun(runId: string): boolean {
+    /**
+     * Brings a stored dataset (by fingerprint) into this worker's catalog and returns its summary:
+     * how a page reopens a dataset after a reload without the file (issue 18.8).
+     *
+     * @throws EdgeflowError `DATASET_NOT_FOUND` when nothing is stored under that fingerprint.
+     */
+    async openStoredDataset(datasetId: string): Promise<DatasetSummary> {
+      await datasetById(datasetId);
+      return context.datasets.summarize(context.datasets.getLoadedDataset(datasetId));
+    },
+
+    /** Frees the trained model kept for run `runId` and deletes its draft (to give up on it). */
+    async discardRun(runId: string): Promise<boolean> {
       const run = trained.get(runId);
       run?.model.dispose();
-      return trained.delete(runId);
+      const freed = trained.delete(runId);
+      // Giving up on a run gives up its draft too (and the chunks only it used).
+      const { deleted } = await (await registry()).deleteDrafts([runId]).catch(() => ({ deleted: [] }));
+      return freed || deleted.length > 0;
     },
 
     /** Frees the registry versions this worker loaded for promote and predict; returns how many. */
@@ -609,12 +717,13 @@ export function createTrainingMethods(context: LabWorkerContext) {
     },
 
     /**
-     * Registers the model of finished run `runId` as the next version of `model`.
+     * Registers the model of finished run `runId` as the next version of `model`: from its draft in
+     * the registry (any worker, any session), else from the model kept in this worker.
      *
-     * The model is freed from this worker once stored (promote and predict load it from the registry).
+     * The model and the draft are freed once stored (promote and predict load it from the registry).
      *
-     * @throws EdgeflowError `RUN_NOT_FOUND` when the run's model is not in this worker; the codes of
-     *   `registry.saveModel` (a failed save keeps the model here for a retry).
+     * @throws EdgeflowError `RUN_NOT_FOUND` when neither a draft nor the run's model exists; the codes
+     *   of `registry.saveModel` (a failed save keeps the model here for a retry).
      */
     async registerRun(
       runId: string,
@@ -629,35 +738,38 @@ export function createTrainingMethods(context: LabWorkerContext) {
           { details: { runId, model: earlier.model, version: earlier.version } },
         );
       }
-      if (!run) {
-        throw new EdgeflowError(
-          'RUN_NOT_FOUND',
-          `Run ${runId} has no trained model in this lab (it did not finish, or the page was reloaded since). Train it again, then register.`,
-          { details: { runId } },
-        );
-      }
       try {
         const reg = await registry();
-        const signature = {
-          columns: run.dataset.schema.columns
-            .filter((c) => c.role === 'feature')
-            .map((c) => ({ name: c.name, type: c.type, nullable: c.nullable })),
-          target: run.dataset.schema.target,
-        };
-        // Weights go straight from the model's tensors into the registry: no concatenated copy.
-        const registered = await reg.saveModel(options.model, run.model, {
-          pipeline: run.pipeline as never,
-          profile: run.dataset.profile as never,
-          signature: signature as never,
-          metrics: { ...run.metrics, report: run.report as never },
-          runId,
-          datasetFingerprint: run.dataset.fingerprint,
+        const details = {
           tags: options.tags ?? [],
           ...(options.description === undefined ? {} : { description: options.description }),
-        });
+        };
+        // The run's draft (kept in IndexedDB when it finished, by this or any lab) becomes the
+        // version without rewriting weights; a run without one registers from the model kept here.
+        const draft = await reg.getDraft(runId).catch(() => undefined);
+        if (!draft && !run) {
+          throw new EdgeflowError(
+            'RUN_NOT_FOUND',
+            `Run ${runId} has no trained model in this lab and no draft in the registry (it did not finish, its draft was pruned or discarded, or it was registered already). Train it again, then register.`,
+            { details: { runId } },
+          );
+        }
+        const fromModel = (kept: TrainedRun) =>
+          reg.saveModel(options.model, kept.model, { ...runVersionMetadata(runId, kept), ...details });
+        const registered = draft
+          ? await reg.registerDraft(runId, options.model, details).catch((error: unknown) => {
+              // The draft went meanwhile (pruned by another lab's budget): the model kept here still registers.
+              if (
+                run &&
+                (isEdgeflowError(error, 'RUN_NOT_FOUND') || isEdgeflowError(error, 'INTEGRITY_FAILED'))
+              )
+                return fromModel(run);
+              throw error;
+            })
+          : await fromModel(run as TrainedRun);
         // The weights live in the registry now; promote and predict load them from there. A failed
         // save keeps the model here, so the caller can retry the registration.
-        if (trained.get(runId) === run) {
+        if (run && trained.get(runId) === run) {
           trained.delete(runId);
           run.model.dispose();
         }
@@ -797,7 +909,7 @@ export function createTrainingMethods(context: LabWorkerContext) {
         const reg = await registry();
         const record = await reg.getRun(request.runId);
         const spec = record.spec as unknown as StoredRunSpec;
-        const rows = splitDataset(run.dataset, { seed: spec.seed, ...spec.split }).test;
+        const rows = splitForRun(run.dataset, { seed: spec.seed, ...spec.split }).test;
         // Every tfjs section goes through the backend gate (a parity check may switch the backend).
         const challengerMetrics = await context.backendGate.use('dense-train', async () => {
           await context.ensureBackend('dense-train');

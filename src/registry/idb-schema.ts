@@ -2,10 +2,15 @@
 // migrate it. Step N turns a version N-1 database into version N; a fresh database runs all steps.
 import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
 import type { Alias, AliasMove, DatasetRecord, Model, ModelVersion, Run } from '../schemas/registry.ts';
-import type { DatasetChunk } from './types.ts';
+import type { DatasetChunk, ModelDraft } from './types.ts';
 
 /** A version as stored: the record plus its chunk digests at top level, for the multi-entry index. */
 export interface StoredVersion extends ModelVersion {
+  chunkRefs: string[];
+}
+
+/** A draft as stored: the record plus its chunk digests at top level, for the multi-entry index. */
+export interface StoredDraft extends ModelDraft {
   chunkRefs: string[];
 }
 
@@ -33,6 +38,7 @@ export interface RegistryDbSchema extends DBSchema {
   runs: { key: string; value: Run; indexes: { 'by-status': string } };
   datasets: { key: string; value: DatasetRecord };
   datasetChunks: { key: [string, number]; value: StoredDatasetChunk };
+  drafts: { key: string; value: StoredDraft; indexes: { 'by-chunk': string } };
 }
 
 /** The default database name. */
@@ -55,6 +61,8 @@ export type UpgradeStep = (db: IDBPDatabase<RegistryDbSchema>, tx: UpgradeTransa
  * - v3: new weight chunks are stored as Blobs (Chromium writes and reads them 1.5–2× faster than
  *   ArrayBuffer values). Older chunks stay ArrayBuffers and remain readable; the bump keeps code that
  *   only knows ArrayBuffer chunks (an older tab) away from the new ones, with STORE_OUTDATED.
+ * - v4: `drafts` (finished runs' models kept until registered), keyed by run id, with a `by-chunk`
+ *   index: a chunk is garbage only when no version and no draft names it.
  */
 export const UPGRADE_STEPS: readonly UpgradeStep[] = [
   async (db) => {
@@ -82,6 +90,10 @@ export const UPGRADE_STEPS: readonly UpgradeStep[] = [
   },
   async () => {
     // Nothing to migrate: readers accept both chunk forms.
+  },
+  async (db) => {
+    const drafts = db.createObjectStore('drafts', { keyPath: 'runId' });
+    drafts.createIndex('by-chunk', 'chunkRefs', { multiEntry: true });
   },
 ];
 

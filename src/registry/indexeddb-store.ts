@@ -18,6 +18,7 @@ import {
   REGISTRY_DB_NAME,
   REGISTRY_DB_VERSION,
   type RegistryDbSchema,
+  type StoredDraft,
   type StoredVersion,
   UPGRADE_STEPS,
 } from './idb-schema.ts';
@@ -39,9 +40,14 @@ import type {
   CommitVersionRequest,
   CommitVersionResult,
   DatasetChunk,
+  DeleteDraftsResult,
   DeleteVersionsOptions,
   DeleteVersionsResult,
+  DraftStats,
+  ModelDraft,
   ModelStore,
+  PutDraftRequest,
+  PutDraftResult,
   RunFilter,
 } from './types.ts';
 
@@ -57,6 +63,11 @@ export interface IndexedDbModelStoreOptions {
 function stripRefs(stored: StoredVersion): ModelVersion {
   const { chunkRefs: _refs, ...version } = stored;
   return version;
+}
+
+function stripDraftRefs(stored: StoredDraft): ModelDraft {
+  const { chunkRefs: _refs, ...draft } = stored;
+  return draft;
 }
 
 /** How many chunk Blobs `readChunks` reads at once. */
@@ -302,7 +313,7 @@ export class IndexedDbModelStore implements ModelStore {
     numbers: readonly number[],
     options: DeleteVersionsOptions = {},
   ): Promise<DeleteVersionsResult> {
-    return this.write(['versions', 'chunks', 'aliases', 'aliasLog'], async (tx) => {
+    return this.write(['versions', 'chunks', 'aliases', 'aliasLog', 'drafts'], async (tx) => {
       const versions = tx.objectStore('versions');
       const chunks = tx.objectStore('chunks');
       const aliases = await tx.objectStore('aliases').index('by-model').getAll(model);
@@ -337,6 +348,7 @@ export class IndexedDbModelStore implements ModelStore {
       for (const hash of candidates) {
         // The versions above are already deleted in this transaction, so the index sees the rest.
         if ((await versions.index('by-chunk').count(hash)) > 0) continue;
+        if ((await tx.objectStore('drafts').index('by-chunk').count(hash)) > 0) continue;
         const chunk = await chunks.get(hash);
         if (!chunk) continue;
         await chunks.delete(hash);
@@ -345,6 +357,125 @@ export class IndexedDbModelStore implements ModelStore {
       }
       return { deleted, chunksFreed, bytesFreed, ...(release ? { aliasMoves } : {}) };
     });
+  }
+
+  async putDraft(request: PutDraftRequest): Promise<PutDraftResult> {
+    let bytesNeeded = request.chunks.reduce((sum, c) => sum + c.bytes, 0);
+    return this.write(
+      ['versions', 'chunks', 'drafts'],
+      async (tx) => {
+        const chunks = tx.objectStore('chunks');
+        const drafts = tx.objectStore('drafts');
+        const previous = await drafts.get(request.runId);
+        const unique = new Map(request.chunks.map((c) => [c.sha256, c]));
+        const present = await Promise.all([...unique.keys()].map((hash) => chunks.count(hash)));
+        const missing = [...unique.values()].filter((_, i) => present[i] === 0);
+        const vanished = missing.find((chunk) => !chunk.data);
+        if (vanished) throw chunkVanished(`run ${request.runId}`, vanished.sha256);
+        bytesNeeded = missing.reduce((sum, c) => sum + c.bytes, 0);
+        const record: StoredDraft = {
+          runId: request.runId,
+          createdAt: request.at,
+          version: request.draft,
+          chunkRefs: [...unique.keys()],
+        };
+        const writes: Promise<unknown>[] = [];
+        try {
+          for (const chunk of missing) {
+            writes.push(
+              chunks.put({
+                sha256: chunk.sha256,
+                bytes: chunk.bytes,
+                data: toBlob(chunk.data as Uint8Array | Blob),
+              }),
+            );
+          }
+          writes.push(drafts.put(record));
+        } catch (error) {
+          for (const pending of writes) pending.catch(() => undefined);
+          throw error;
+        }
+        await Promise.all(writes);
+        // The draft this one replaced may have been the last user of some chunks.
+        if (previous) {
+          const stale = previous.chunkRefs.filter((hash) => !unique.has(hash));
+          await this.freeUnusedChunks(tx, stale);
+        }
+        return {
+          draft: stripDraftRefs(record),
+          chunksWritten: missing.length,
+          bytesWritten: bytesNeeded,
+        };
+      },
+      { bytesNeeded: () => bytesNeeded },
+    );
+  }
+
+  async getDraft(runId: string): Promise<ModelDraft | undefined> {
+    const stored = await (await this.connection()).get('drafts', runId);
+    return stored && stripDraftRefs(stored);
+  }
+
+  async listDrafts(): Promise<ModelDraft[]> {
+    const all = await (await this.connection()).getAll('drafts');
+    return all
+      .map(stripDraftRefs)
+      .sort((a, b) => a.createdAt - b.createdAt || a.runId.localeCompare(b.runId));
+  }
+
+  async deleteDrafts(runIds: readonly string[]): Promise<DeleteDraftsResult> {
+    return this.write(['versions', 'chunks', 'drafts'], async (tx) => {
+      const drafts = tx.objectStore('drafts');
+      const deleted: string[] = [];
+      const candidates = new Set<string>();
+      for (const runId of new Set(runIds)) {
+        const stored = await drafts.get(runId);
+        if (!stored) continue;
+        await drafts.delete(runId);
+        deleted.push(runId);
+        for (const hash of stored.chunkRefs) candidates.add(hash);
+      }
+      return { deleted, ...(await this.freeUnusedChunks(tx, candidates)) };
+    });
+  }
+
+  async draftStats(): Promise<DraftStats> {
+    const tx = (await this.connection()).transaction(['versions', 'drafts'], 'readonly');
+    const all = await tx.objectStore('drafts').getAll();
+    const sizes = new Map<string, number>();
+    let bytes = 0;
+    for (const draft of all) {
+      bytes += draft.version.weights.bytes;
+      for (const chunk of draft.version.weights.chunks) sizes.set(chunk.sha256, chunk.bytes);
+    }
+    const used = await Promise.all(
+      [...sizes.keys()].map((hash) => tx.objectStore('versions').index('by-chunk').count(hash)),
+    );
+    await tx.done;
+    let exclusiveBytes = 0;
+    [...sizes.values()].forEach((size, i) => {
+      if (used[i] === 0) exclusiveBytes += size;
+    });
+    return { count: all.length, bytes, exclusiveBytes };
+  }
+
+  /** Deletes those of `hashes` that no version and no draft names any more (inside the caller's transaction). */
+  private async freeUnusedChunks(
+    tx: IDBPTransaction<RegistryDbSchema, ('versions' | 'chunks' | 'drafts')[], 'readwrite'>,
+    hashes: Iterable<string>,
+  ): Promise<{ chunksFreed: number; bytesFreed: number }> {
+    let chunksFreed = 0;
+    let bytesFreed = 0;
+    for (const hash of hashes) {
+      if ((await tx.objectStore('versions').index('by-chunk').count(hash)) > 0) continue;
+      if ((await tx.objectStore('drafts').index('by-chunk').count(hash)) > 0) continue;
+      const chunk = await tx.objectStore('chunks').get(hash);
+      if (!chunk) continue;
+      await tx.objectStore('chunks').delete(hash);
+      chunksFreed++;
+      bytesFreed += chunk.bytes;
+    }
+    return { chunksFreed, bytesFreed };
   }
 
   /** Chunks stored as Blobs are written by the browser's blob machinery, not cloned into the value. */
@@ -473,6 +604,14 @@ export class IndexedDbModelStore implements ModelStore {
     return all
       .filter((run) => runMatches(run, filter))
       .sort((a, b) => b.createdAt - a.createdAt || b.id.localeCompare(a.id));
+  }
+
+  async deleteRun(id: string): Promise<boolean> {
+    return this.write(['runs'], async (tx) => {
+      if ((await tx.objectStore('runs').getKey(id)) === undefined) return false;
+      await tx.objectStore('runs').delete(id);
+      return true;
+    });
   }
 
   async markInterruptedRuns(isAlive: (owner: string | null) => boolean, at: number): Promise<string[]> {

@@ -29,9 +29,14 @@ import type {
   CommitVersionRequest,
   CommitVersionResult,
   DatasetChunk,
+  DeleteDraftsResult,
   DeleteVersionsOptions,
   DeleteVersionsResult,
+  DraftStats,
+  ModelDraft,
   ModelStore,
+  PutDraftRequest,
+  PutDraftResult,
   RunFilter,
 } from './types.ts';
 
@@ -53,6 +58,7 @@ export class MemoryModelStore implements ModelStore {
   private readonly log: AliasMove[] = [];
   private readonly runs = new Map<string, Run>();
   private readonly datasets = new Map<string, { record: DatasetRecord; chunks: DatasetChunk[] }>();
+  private readonly drafts = new Map<string, ModelDraft>();
   private closed = false;
 
   async open(): Promise<void> {
@@ -208,15 +214,102 @@ export class MemoryModelStore implements ModelStore {
       deleted.push(version);
       for (const chunk of record.weights.chunks) candidates.add(chunk.sha256);
     }
-    for (const remaining of this.versions.values()) {
+    return { deleted, ...this.freeUnusedChunks(candidates), ...(release ? { aliasMoves } : {}) };
+  }
+
+  /** Deletes those of `candidates` that no version and no draft names any more. */
+  private freeUnusedChunks(candidates: Set<string>): { chunksFreed: number; bytesFreed: number } {
+    for (const remaining of [...this.versions.values(), ...[...this.drafts.values()].map((d) => d.version)]) {
       for (const chunk of remaining.weights.chunks) candidates.delete(chunk.sha256);
     }
+    let chunksFreed = 0;
     let bytesFreed = 0;
     for (const hash of candidates) {
-      bytesFreed += this.chunks.get(hash)?.byteLength ?? 0;
+      const data = this.chunks.get(hash);
+      if (!data) continue;
+      bytesFreed += data.byteLength;
+      chunksFreed++;
       this.chunks.delete(hash);
     }
-    return { deleted, chunksFreed: candidates.size, bytesFreed, ...(release ? { aliasMoves } : {}) };
+    return { chunksFreed, bytesFreed };
+  }
+
+  async putDraft(request: PutDraftRequest): Promise<PutDraftResult> {
+    // Blob bytes are read first; everything after is synchronous (atomic by construction).
+    const bytes = await Promise.all(
+      request.chunks.map((chunk) =>
+        chunk.data instanceof Blob ? chunk.data.arrayBuffer() : (chunk.data ?? null),
+      ),
+    );
+    this.check();
+    for (const chunk of request.chunks) {
+      if (!chunk.data && !this.chunks.has(chunk.sha256))
+        throw chunkVanished(`run ${request.runId}`, chunk.sha256);
+    }
+    let chunksWritten = 0;
+    let bytesWritten = 0;
+    for (const [i, chunk] of request.chunks.entries()) {
+      const data = bytes[i];
+      if (this.chunks.has(chunk.sha256) || !data) continue;
+      this.chunks.set(chunk.sha256, data instanceof ArrayBuffer ? data : data.slice().buffer);
+      chunksWritten++;
+      bytesWritten += chunk.bytes;
+    }
+    const previous = this.drafts.get(request.runId);
+    const record: ModelDraft = structuredClone({
+      runId: request.runId,
+      createdAt: request.at,
+      version: request.draft,
+    });
+    this.drafts.set(request.runId, record);
+    if (previous) this.freeUnusedChunks(new Set(previous.version.weights.chunks.map((c) => c.sha256)));
+    return { draft: structuredClone(record), chunksWritten, bytesWritten };
+  }
+
+  async getDraft(runId: string): Promise<ModelDraft | undefined> {
+    this.check();
+    const draft = this.drafts.get(runId);
+    return draft && structuredClone(draft);
+  }
+
+  async listDrafts(): Promise<ModelDraft[]> {
+    this.check();
+    return [...this.drafts.values()]
+      .sort((a, b) => a.createdAt - b.createdAt || a.runId.localeCompare(b.runId))
+      .map((d) => structuredClone(d));
+  }
+
+  async deleteDrafts(runIds: readonly string[]): Promise<DeleteDraftsResult> {
+    this.check();
+    const deleted: string[] = [];
+    const candidates = new Set<string>();
+    for (const runId of new Set(runIds)) {
+      const draft = this.drafts.get(runId);
+      if (!draft) continue;
+      this.drafts.delete(runId);
+      deleted.push(runId);
+      for (const chunk of draft.version.weights.chunks) candidates.add(chunk.sha256);
+    }
+    return { deleted, ...this.freeUnusedChunks(candidates) };
+  }
+
+  async draftStats(): Promise<DraftStats> {
+    this.check();
+    const inVersions = new Set<string>();
+    for (const version of this.versions.values()) {
+      for (const chunk of version.weights.chunks) inVersions.add(chunk.sha256);
+    }
+    const exclusive = new Map<string, number>();
+    let bytes = 0;
+    for (const draft of this.drafts.values()) {
+      bytes += draft.version.weights.bytes;
+      for (const chunk of draft.version.weights.chunks) {
+        if (!inVersions.has(chunk.sha256)) exclusive.set(chunk.sha256, chunk.bytes);
+      }
+    }
+    let exclusiveBytes = 0;
+    for (const size of exclusive.values()) exclusiveBytes += size;
+    return { count: this.drafts.size, bytes, exclusiveBytes };
   }
 
   async readChunks(
@@ -328,6 +421,11 @@ export class MemoryModelStore implements ModelStore {
       .filter((run) => runMatches(run, filter))
       .sort((a, b) => b.createdAt - a.createdAt || b.id.localeCompare(a.id))
       .map((r) => structuredClone(r));
+  }
+
+  async deleteRun(id: string): Promise<boolean> {
+    this.check();
+    return this.runs.delete(id);
   }
 
   async markInterruptedRuns(isAlive: (owner: string | null) => boolean, at: number): Promise<string[]> {

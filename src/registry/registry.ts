@@ -26,6 +26,7 @@ import { ChangeChannel, REGISTRY_CHANNEL } from './change-channel.ts';
 import { type ChunkSource, gatherChunks, viewSources } from './chunk-pipeline.ts';
 import { DEFAULT_CHUNK_BYTES, sha256Hex, splitIntoChunks, weightsDigest } from './content-hash.ts';
 import { buildExportFiles } from './export-files.ts';
+import { zipFilesToBlob } from './export-zip.ts';
 import { type ChunkHasher, createChunkHasher } from './hasher.ts';
 import { type ImportFiles, verifyImportFiles } from './import-files.ts';
 import { IndexedDbModelStore } from './indexeddb-store.ts';
@@ -38,16 +39,19 @@ import {
 import { MemoryModelStore } from './memory-store.ts';
 import { estimateStorage, type PersistenceResult, requestPersistence } from './quota.ts';
 import { type RegistrySession, startSession } from './session.ts';
-import { type LayersModelLike, pinWeights, TensorDigestCache } from './tensor-weights.ts';
+import { type LayersModelLike, type PinnedWeights, pinWeights, TensorDigestCache } from './tensor-weights.ts';
 import { readTfjsIndexedDbModel } from './tfjs-indexeddb.ts';
 import type {
   ChunkPayload,
   DatasetChunk,
+  DeleteDraftsResult,
   DeleteVersionsResult,
+  DraftStats,
   ExportedFile,
   Lineage,
   ListRunsOptions,
   ListVersionsOptions,
+  ModelDraft,
   ModelStore,
   RegistryChangeListener,
   RunPage,
@@ -148,6 +152,7 @@ export type RunPatch = Partial<
     | 'error'
     | 'parity'
     | 'tags'
+    | 'notes'
   >
 > & { appendHistory?: RunHistoryEntry[] };
 
@@ -442,33 +447,47 @@ export class Registry {
     const name = checkModelName(model);
     const pinned = pinWeights(name, tfModel, this.chunkBytes, this.tensorDigests);
     try {
-      const topology = tfModel.toJSON(null, false);
-      const checked = checkArtifacts(
-        name,
-        { modelTopology: topology as object, weightSpecs: pinned.weightSpecs as io.WeightsManifestEntry[] },
-        pinned.bytes,
+      const draft = this.liveModelDraft(name, tfModel, pinned, options);
+      const { result: version, chunks } = await this.writeWithChunks(pinned.sources, (chunks, weights) =>
+        this.commit(name, { ...draft, weights }, chunks, {
+          onWriting: () => options.onProgress?.({ stage: 'writing', bytes: pinned.bytes }),
+        }),
       );
-      options.onProgress?.({ stage: 'hashing', bytes: pinned.bytes });
-      const draft: Omit<VersionDraft, 'weights'> = {
-        ...this.metadata(options),
-        format: 'layers-model',
-        generatedBy: 'edgeflow registry.saveModel',
-        convertedBy: null,
-        topology: checked.topology,
-        trainingConfig: null,
-        weightSpecs: checked.weightSpecs,
-        source: { kind: 'register', from: null },
-      };
-      const { version, chunks } = await this.storeVersion(name, draft, pinned.sources, {
-        onWriting: () => options.onProgress?.({ stage: 'writing', bytes: pinned.bytes }),
-      });
-      for (const [i, key] of pinned.keys.entries()) {
-        this.tensorDigests.set(key, (chunks[i] as ChunkPayload).sha256);
-      }
+      this.rememberDigests(pinned.keys, chunks);
       return version;
     } finally {
       pinned.release();
     }
+  }
+
+  /** The version fields of a live model's save (weights aside), checked; reports `hashing`. */
+  private liveModelDraft(
+    name: string,
+    tfModel: LayersModelLike,
+    pinned: PinnedWeights,
+    options: VersionMetadataInput,
+  ): Omit<VersionDraft, 'weights'> {
+    const topology = tfModel.toJSON(null, false);
+    const checked = checkArtifacts(
+      name,
+      { modelTopology: topology as object, weightSpecs: pinned.weightSpecs as io.WeightsManifestEntry[] },
+      pinned.bytes,
+    );
+    options.onProgress?.({ stage: 'hashing', bytes: pinned.bytes });
+    return {
+      ...this.metadata(options),
+      format: 'layers-model',
+      generatedBy: 'edgeflow registry.saveModel',
+      convertedBy: null,
+      topology: checked.topology,
+      trainingConfig: null,
+      weightSpecs: checked.weightSpecs,
+      source: { kind: 'register', from: null },
+    };
+  }
+
+  private rememberDigests(keys: readonly string[], chunks: readonly ChunkPayload[]): void {
+    for (const [i, key] of keys.entries()) this.tensorDigests.set(key, (chunks[i] as ChunkPayload).sha256);
   }
 
   /**
@@ -481,12 +500,23 @@ export class Registry {
     sources: readonly ChunkSource[],
     options: { version?: number; onWriting?: () => void },
   ): Promise<{ version: ModelVersion; chunks: ChunkPayload[] }> {
+    const { result: version, chunks } = await this.writeWithChunks(sources, (chunks, weights) =>
+      this.commit(model, { ...draft, weights }, chunks, options),
+    );
+    return { version, chunks };
+  }
+
+  /** `storeVersion` for any write of chunks plus a record (a version commit, a draft). */
+  private async writeWithChunks<T>(
+    sources: readonly ChunkSource[],
+    write: (chunks: readonly ChunkPayload[], weights: VersionDraft['weights']) => Promise<T>,
+  ): Promise<{ result: T; chunks: ChunkPayload[] }> {
     const prepare = (view: Uint8Array) => this.store.prepareChunk?.(view) ?? view;
     let chunks = await gatherChunks(sources, { known: this.knownChunks, prepare, hasher: this.hasher });
-    const full: VersionDraft = { ...draft, weights: await this.weightsOf(chunks) };
-    let version: ModelVersion;
+    const weights = await this.weightsOf(chunks);
+    let result: T;
     try {
-      version = await this.commit(model, full, chunks, options);
+      result = await write(chunks, weights);
     } catch (error) {
       const omitted = chunks.some((c) => c.data === undefined);
       const details = isEdgeflowError(error, 'INTEGRITY_FAILED') ? error.details : undefined;
@@ -499,10 +529,10 @@ export class Registry {
         hasher: this.hasher,
         all: true,
       });
-      version = await this.commit(model, full, chunks, options);
+      result = await write(chunks, weights);
     }
     for (const chunk of chunks) this.knownChunks.add(chunk.sha256);
-    return { version, chunks };
+    return { result, chunks };
   }
 
   private metadata(
@@ -538,24 +568,7 @@ export class Registry {
     options: { version?: number; onWriting?: () => void },
   ): Promise<ModelVersion> {
     const at = this.now();
-    // Validate the full record before the transaction, naming the field that is wrong.
-    const check = modelVersionSchema.safeParse({
-      ...draft,
-      model,
-      version: options.version ?? 1,
-      createdAt: at,
-    });
-    if (!check.success) {
-      const issue = check.error.issues[0];
-      const field = issue?.path.map(String).join('.') ?? '';
-      throw invalid(
-        `Cannot register "${model}": field "${field}" ${issue?.message ?? 'is invalid'}. Metadata must be plain JSON.`,
-        {
-          model,
-          field,
-        },
-      );
-    }
+    checkVersionRecord(model, draft, options.version ?? 1, at);
     const result = await this.store.commitVersion({
       model,
       ...(options.version === undefined ? {} : { version: options.version }),
@@ -739,6 +752,168 @@ export class Registry {
     };
   }
 
+  // ── drafts ──────────────────────────────────────────────────────────────────────────────
+
+  private draftStore(): Required<
+    Pick<ModelStore, 'putDraft' | 'getDraft' | 'listDrafts' | 'deleteDrafts' | 'draftStats'>
+  > {
+    const { putDraft, getDraft, listDrafts, deleteDrafts, draftStats } = this.store;
+    if (!putDraft || !getDraft || !listDrafts || !deleteDrafts || !draftStats) {
+      throw invalid(
+        `This registry's ${this.store.kind} store keeps no drafts; use IndexedDbModelStore or MemoryModelStore.`,
+        { store: this.store.kind },
+      );
+    }
+    return {
+      putDraft: putDraft.bind(this.store),
+      getDraft: getDraft.bind(this.store),
+      listDrafts: listDrafts.bind(this.store),
+      deleteDrafts: deleteDrafts.bind(this.store),
+      draftStats: draftStats.bind(this.store),
+    };
+  }
+
+  /**
+   * Keeps a live tfjs model as the draft of run `runId` until it is registered (`registerDraft`) or
+   * pruned: the weights go into the same deduplicated chunk store versions use, the metadata (pipeline,
+   * metrics, lineage) into the draft, so the run can be registered after a reload or from another
+   * worker. A second draft of the same run replaces the first.
+   *
+   * @example
+   * await registry.saveDraft(run.id, model, { pipeline, metrics, runId: run.id });
+   * const v = await registry.registerDraft(run.id, 'iris'); // later, even after a reload
+   * @throws INVALID_ARGUMENT (string/complex weights, non-JSON metadata, a store without drafts); QUOTA_EXCEEDED
+   */
+  async saveDraft(
+    runId: string,
+    tfModel: LayersModelLike,
+    options: VersionMetadataInput = {},
+  ): Promise<ModelDraft> {
+    const store = this.draftStore();
+    const label = `draft of run ${runId}`;
+    const pinned = pinWeights(label, tfModel, this.chunkBytes, this.tensorDigests);
+    try {
+      const draft = this.liveModelDraft(label, tfModel, pinned, { runId, ...options });
+      const { result, chunks } = await this.writeWithChunks(pinned.sources, (chunks, weights) => {
+        const at = this.now();
+        // Checked as the version it becomes (under a placeholder name), so registering it cannot fail on it.
+        checkVersionRecord('draft', { ...draft, weights }, 1, at, `keep the ${label}`);
+        options.onProgress?.({ stage: 'writing', bytes: pinned.bytes });
+        return store.putDraft({ runId, draft: { ...draft, weights }, chunks, at });
+      });
+      this.rememberDigests(pinned.keys, chunks);
+      this.changes.announce({ type: 'drafts-changed', runIds: [runId] });
+      return result.draft;
+    } finally {
+      pinned.release();
+    }
+  }
+
+  /** The draft of run `runId`, or undefined (never saved, registered, or pruned). */
+  getDraft(runId: string): Promise<ModelDraft | undefined> {
+    return this.draftStore().getDraft(runId);
+  }
+
+  /** Every draft, oldest first. */
+  listDrafts(): Promise<ModelDraft[]> {
+    return this.draftStore().listDrafts();
+  }
+
+  /**
+   * Registers the draft of run `runId` as the next version of `model`: no weight bytes are written
+   * (the version names the draft's chunks), then the draft is removed.
+   * @throws RUN_NOT_FOUND (no draft: never kept, already registered, or pruned); INVALID_ARGUMENT
+   */
+  async registerDraft(
+    runId: string,
+    model: string,
+    options: { description?: string; tags?: string[] } = {},
+  ): Promise<ModelVersion> {
+    const target = checkModelName(model);
+    const store = this.draftStore();
+    const draft = await store.getDraft(runId);
+    if (!draft) {
+      throw new EdgeflowError(
+        'RUN_NOT_FOUND',
+        `Run ${runId} has no draft model (it did not finish, was registered already, or its draft was pruned). Train it again, then register.`,
+        { details: { runId } },
+      );
+    }
+    const chunks: ChunkPayload[] = draft.version.weights.chunks.map((c) => ({
+      sha256: c.sha256,
+      bytes: c.bytes,
+    }));
+    const version = await this.commit(
+      target,
+      {
+        ...draft.version,
+        description: options.description ?? draft.version.description,
+        tags: options.tags ?? draft.version.tags,
+      },
+      chunks,
+      {},
+    );
+    // The version names the chunks now, so removing the draft frees nothing.
+    await store.deleteDrafts([runId]);
+    this.changes.announce({ type: 'drafts-changed', runIds: [runId] });
+    return version;
+  }
+
+  /** Deletes drafts and the chunks no version and no other draft uses. */
+  async deleteDrafts(runIds: readonly string[]): Promise<DeleteDraftsResult> {
+    const result = await this.draftStore().deleteDrafts(runIds);
+    if (result.chunksFreed > 0) this.knownChunks.clear();
+    if (result.deleted.length > 0) this.changes.announce({ type: 'drafts-changed', runIds: result.deleted });
+    return result;
+  }
+
+  /**
+   * Deletes the oldest drafts until the bytes only drafts use are at most `maxBytes` (runs whose id
+   * is in `keep` are spared). Returns what was deleted and freed.
+   * @throws INVALID_ARGUMENT (a negative or non-integer budget)
+   */
+  async pruneDrafts(options: { maxBytes: number; keep?: readonly string[] }): Promise<DeleteDraftsResult> {
+    if (!Number.isInteger(options.maxBytes) || options.maxBytes < 0) {
+      throw invalid(`maxBytes must be an integer ≥ 0; got ${options.maxBytes}.`, {
+        field: 'maxBytes',
+        value: options.maxBytes,
+      });
+    }
+    const store = this.draftStore();
+    const keep = new Set(options.keep ?? []);
+    const total: DeleteDraftsResult = { deleted: [], chunksFreed: 0, bytesFreed: 0 };
+    let stats = await store.draftStats();
+    if (stats.exclusiveBytes <= options.maxBytes) return total;
+    for (const draft of await store.listDrafts()) {
+      if (keep.has(draft.runId)) continue;
+      const result = await this.deleteDrafts([draft.runId]);
+      total.deleted.push(...result.deleted);
+      total.chunksFreed += result.chunksFreed;
+      total.bytesFreed += result.bytesFreed;
+      stats = await store.draftStats();
+      if (stats.exclusiveBytes <= options.maxBytes) break;
+    }
+    return total;
+  }
+
+  /**
+   * What the registry keeps and what it costs: the origin's usage and quota (null where unknown),
+   * every stored weight chunk, and the drafts (null for a store without drafts), whose
+   * `exclusiveBytes` is what deleting them all would free.
+   */
+  async storage(): Promise<{
+    estimate: StorageEstimate | null;
+    weights: { chunks: number; bytes: number };
+    drafts: DraftStats | null;
+  }> {
+    const [estimate, weights, drafts] = await Promise.all([
+      estimateStorage().catch(() => null),
+      this.store.chunkStats(),
+      this.store.draftStats ? this.store.draftStats() : Promise.resolve(null),
+    ]);
+    return { estimate, weights, drafts };
+  }
+
   // ── aliases ───────────────────────────────────────────────────────────────────────────────
 
   /**
@@ -867,11 +1042,26 @@ export class Registry {
   }
 
   /**
+   * The export as a `.zip` Blob, streamed (fflate's streaming Zip) into Blob parts: no second copy
+   * of the archive in memory. In a worker (`lab.exportVersion`) the page never does this work, and
+   * the Blob reaches the page without a copy.
+   * @throws MODEL_NOT_FOUND; VERSION_NOT_FOUND; INTEGRITY_FAILED
+   */
+  async exportVersionBlob(model: string, versionOrAlias: number | string = 'latest'): Promise<Blob> {
+    return zipFilesToBlob(await this.exportVersion(model, versionOrAlias));
+  }
+
+  /**
    * Offers the version's `.zip` as a download (a page only: workers have no document).
+   * `blob` is the archive when it was built elsewhere (`lab.exportVersion` builds it in a worker).
    * @returns the file name
    * @throws INVALID_ARGUMENT outside a page
    */
-  async downloadVersionZip(model: string, versionOrAlias: number | string = 'latest'): Promise<string> {
+  async downloadVersionZip(
+    model: string,
+    versionOrAlias: number | string = 'latest',
+    blob?: Blob,
+  ): Promise<string> {
     const doc = (globalThis as { document?: Document }).document;
     if (!doc) {
       throw invalid(
@@ -880,9 +1070,9 @@ export class Registry {
       );
     }
     const version = await this.getVersion(model, versionOrAlias);
-    const bytes = await this.exportVersionZip(model, version.version);
+    const zip = blob ?? (await this.exportVersionBlob(model, version.version));
     const name = `${version.model}-v${version.version}.zip`;
-    const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type: 'application/zip' }));
+    const url = URL.createObjectURL(zip);
     const link = doc.createElement('a');
     link.href = url;
     link.download = name;
@@ -1043,6 +1233,26 @@ export class Registry {
   }
 
   /**
+   * Deletes a run record (its registered versions stay; their lineage then has no run). A run still
+   * `running` is refused: cancel it first.
+   * @throws RUN_NOT_FOUND; INVALID_ARGUMENT (the run is running)
+   */
+  async deleteRun(id: string): Promise<void> {
+    const run = await this.getRun(id);
+    if (run.status === 'running') {
+      throw invalid(`Run "${id}" is still running: cancel it (or wait for it to end), then delete it.`, {
+        runId: id,
+        status: run.status,
+      });
+    }
+    // Gone since the read above (another tab deleted it): report it as not found.
+    if (!(await this.store.deleteRun(id))) await this.getRun(id);
+    this.changes.announce({ type: 'runs-deleted', runIds: [id] });
+    // The run's draft goes with it (and the chunks only it used).
+    if (this.store.deleteDrafts) await this.deleteDrafts([id]);
+  }
+
+  /**
    * Marks `running` runs whose owning session is gone (closed tab, terminated worker) as
    * `interrupted`. `createRegistry` calls it on open.
    */
@@ -1131,6 +1341,25 @@ export class Registry {
   /** Usage, quota and available bytes of this origin (null where unknown, e.g. Node). */
   estimateStorage(): Promise<StorageEstimate | null> {
     return estimateStorage();
+  }
+}
+
+/** Validates a full version record before any transaction, naming the field that is wrong. */
+function checkVersionRecord(
+  model: string,
+  draft: VersionDraft,
+  version: number,
+  at: number,
+  what = `register "${model}"`,
+): void {
+  const check = modelVersionSchema.safeParse({ ...draft, model, version, createdAt: at });
+  if (!check.success) {
+    const issue = check.error.issues[0];
+    const field = issue?.path.map(String).join('.') ?? '';
+    throw invalid(
+      `Cannot ${what}: field "${field}" ${issue?.message ?? 'is invalid'}. Metadata must be plain JSON.`,
+      { model, field },
+    );
   }
 }
 

@@ -51,6 +51,49 @@ export interface CommitVersionResult {
   bytesWritten: number;
 }
 
+/**
+ * A finished run's model kept as a draft until it is registered or pruned, so a run can be
+ * registered after a reload or from another lab: the version it becomes, less its model name.
+ */
+export interface ModelDraft {
+  runId: string;
+  createdAt: number;
+  /** The version fields; `description` and `tags` are given when it is registered. */
+  version: VersionDraft;
+}
+
+/** Everything one draft write needs. */
+export interface PutDraftRequest {
+  runId: string;
+  draft: VersionDraft;
+  /** Chunk bytes, in `draft.weights.chunks` order; chunks the store already holds are not written again. */
+  chunks: readonly ChunkPayload[];
+  at: number;
+}
+
+/** What a draft write did. */
+export interface PutDraftResult {
+  draft: ModelDraft;
+  chunksWritten: number;
+  bytesWritten: number;
+}
+
+/** What deleting drafts freed. */
+export interface DeleteDraftsResult {
+  deleted: string[];
+  chunksFreed: number;
+  bytesFreed: number;
+}
+
+/** What drafts cost. */
+export interface DraftStats {
+  count: number;
+  /** Weight bytes the drafts name (chunks shared with versions or other drafts count for each). */
+  bytes: number;
+  /** Bytes of chunks only drafts use: what deleting every draft would free on disk. */
+  exclusiveBytes: number;
+}
+
 /** What deleting versions freed. */
 export interface DeleteVersionsResult {
   deleted: number[];
@@ -150,6 +193,21 @@ export interface ModelStore {
   /** How many weight chunks and bytes are stored (for tests, diagnostics and GC checks). */
   chunkStats(): Promise<{ chunks: number; bytes: number }>;
 
+  /**
+   * Optional (IndexedDB and memory keep drafts): stores a finished run's model as a draft, its new
+   * chunks in the same chunk store versions use (deduplicated), in one transaction; replaces an
+   * older draft of the run, freeing chunks only it used. @throws QUOTA_EXCEEDED; INTEGRITY_FAILED
+   * (`details.missingChunk`) like `commitVersion`.
+   */
+  putDraft?(request: PutDraftRequest): Promise<PutDraftResult>;
+  getDraft?(runId: string): Promise<ModelDraft | undefined>;
+  /** Every draft, oldest first. */
+  listDrafts?(): Promise<ModelDraft[]>;
+  /** Deletes drafts and, in the same transaction, the chunks no version and no other draft uses. */
+  deleteDrafts?(runIds: readonly string[]): Promise<DeleteDraftsResult>;
+  /** How many drafts there are and what they cost (see `DraftStats`). */
+  draftStats?(): Promise<DraftStats>;
+
   getAlias(model: string, alias: string): Promise<Alias | undefined>;
   listAliases(model: string): Promise<Alias[]>;
   /**
@@ -167,6 +225,8 @@ export interface ModelStore {
   getRun(id: string): Promise<Run | undefined>;
   /** Runs matching the filter, newest first. */
   listRuns(filter: RunFilter): Promise<Run[]>;
+  /** Removes a run; false when it was not there. */
+  deleteRun(id: string): Promise<boolean>;
   /** Marks every `running` run whose owner is not alive as `interrupted`; returns their ids. */
   markInterruptedRuns(isAlive: (owner: string | null) => boolean, at: number): Promise<string[]>;
 
@@ -188,6 +248,8 @@ export type RegistryChange =
   | { type: 'alias-moved'; model: string; alias: string; from: number | null; to: number | null }
   | { type: 'run-updated'; runId: string; status: RunStatus }
   | { type: 'runs-interrupted'; runIds: string[] }
+  | { type: 'runs-deleted'; runIds: string[] }
+  | { type: 'drafts-changed'; runIds: string[] }
   | { type: 'dataset-stored'; fingerprint: string };
 
 /** Listens to registry changes; returns nothing. */

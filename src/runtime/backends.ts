@@ -1,45 +1,82 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { isWorkerContext, probeCapabilities } from '../env.ts';
+import { type Capabilities, isWorkerContext, probeCapabilities } from '../env.ts';
 import { EdgeflowError } from '../errors.ts';
 import type { BackendName } from './types.ts';
 import { WASM_BINARY_URLS } from './wasm-binaries.ts';
+import { installThreadedWasmBackend } from './wasm-threads.ts';
 
 export { BACKEND_ORDER } from './backend-order.ts';
 
-let wasmConfigured: { enabled: boolean; reason: string | null } | undefined;
+/** Whether the WASM backend runs multi-threaded, and why not when it does not. */
+export interface WasmThreadsReport {
+  enabled: boolean;
+  reason: string | null;
+}
+
+/** Options for `configureWasm`. */
+export interface ConfigureWasmOptions {
+  /** False: run single-threaded even where threads could start (a baseline, a test). Default true. */
+  threads?: boolean;
+  /**
+   * Threads XNNPACK computes with, the calling thread included. Default: every logical core in a
+   * worker (it is not the page's thread, and tfjs's own default, half the cores, is one thread on
+   * a 2-core device: no gain at all); tfjs's default on the page's thread.
+   */
+  threadCount?: number;
+  /** What this context supports (from `probeCapabilities()`); decides whether threads can start. */
+  wasm?: Pick<Capabilities['wasm'], 'simd' | 'threads'>;
+}
+
+let wasmConfigured: WasmThreadsReport | undefined;
 
 /**
- * Points the WASM backend at our own binaries and decides whether it may use threads. Idempotent.
+ * Points the WASM backend at our own binaries and decides whether it runs multi-threaded. The
+ * first call decides for this thread (tfjs starts the WASM module once); later calls return the
+ * same answer whatever they pass.
  *
- * The threaded build fails inside a bundled module worker: its pthread workers are started from
- * a script that references the Emscripten module by a name the bundle renamed ("ReferenceError:
- * e is not defined", seen with Vite 8 and tfjs 4.22, ENVIRONMENT.md). Until that is solved we run
- * WASM single-threaded (SIMD still on) inside workers and say so in the runtime report.
+ * Threads need a cross-origin isolated context (SharedArrayBuffer) and WASM SIMD + threads (tfjs
+ * ships a threaded build only with SIMD). Where they can start, the threaded build is started by
+ * `installThreadedWasmBackend`, which works in bundled module workers, where tfjs's own start-up
+ * does not (see wasm-threads.ts).
  */
-export function configureWasm(): { enabled: boolean; reason: string | null } {
+export function configureWasm(options: ConfigureWasmOptions = {}): WasmThreadsReport {
   if (wasmConfigured) return wasmConfigured;
   setWasmPaths({ ...WASM_BINARY_URLS });
-  const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
-  if (!isolated) {
+  const reason = threadsUnavailableReason(options);
+  if (reason !== null) {
     tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-    wasmConfigured = {
-      enabled: false,
-      reason:
-        'The page is not cross-origin isolated (serve it with COOP: same-origin and COEP: require-corp).',
-    };
-  } else if (isWorkerContext()) {
-    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-    wasmConfigured = {
-      enabled: false,
-      reason:
-        "tfjs 4.22's threaded WASM build cannot start its pthreads from a bundled module worker; running single-threaded.",
-    };
+    wasmConfigured = { enabled: false, reason };
   } else {
+    const cores = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator
+      ?.hardwareConcurrency;
+    const threadCount = options.threadCount ?? (isWorkerContext() && cores ? cores : undefined);
+    installThreadedWasmBackend(async () => {
+      const [simd, threads] = await Promise.all([
+        tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'),
+        tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'),
+      ]);
+      return simd === true && threads === true;
+    }, threadCount);
     wasmConfigured = { enabled: true, reason: null };
   }
   return wasmConfigured;
+}
+
+function threadsUnavailableReason(options: ConfigureWasmOptions): string | null {
+  if (options.threads === false) return 'Turned off by configureWasm({ threads: false }).';
+  const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
+  if (!isolated) {
+    return 'The page is not cross-origin isolated (serve it with COOP: same-origin and COEP: require-corp).';
+  }
+  if (options.wasm && !options.wasm.threads) {
+    return 'This browser cannot share WebAssembly memory between threads (no SharedArrayBuffer).';
+  }
+  if (options.wasm && !options.wasm.simd) {
+    return "This browser has no WebAssembly SIMD; tfjs's threaded WASM build needs it.";
+  }
+  return null;
 }
 
 /**
@@ -48,7 +85,7 @@ export function configureWasm(): { enabled: boolean; reason: string | null } {
  * @throws EdgeflowError `BACKEND_UNAVAILABLE` with the reason it could not start.
  */
 export async function activateBackend(name: BackendName): Promise<void> {
-  if (name === 'wasm') configureWasm();
+  if (name === 'wasm') configureWasm({ wasm: (await probeCapabilities()).wasm });
   if (name === 'webgpu') {
     const caps = await probeCapabilities();
     if (!caps.webgpu.available) {

@@ -3,7 +3,13 @@ export {
   createMemoryBackendCache,
   defaultBackendCache,
 } from './backend-cache.ts';
-export { activateBackend, BACKEND_ORDER, configureWasm } from './backends.ts';
+export {
+  activateBackend,
+  BACKEND_ORDER,
+  type ConfigureWasmOptions,
+  configureWasm,
+  type WasmThreadsReport,
+} from './backends.ts';
 export { missingKernels, requiredKernels } from './kernels.ts';
 export {
   buildDenseClassifier,

@@ -39,7 +39,7 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
   parseBackendName(request, REQUESTS);
   const job: JobProfile = options.job ?? 'dense-train';
   const caps = await probeCapabilities();
-  const wasmThreads = configureWasm();
+  const wasmThreads = configureWasm({ wasm: caps.wasm });
   const base = { request, job, adapter: caps.webgpu.adapter, capabilities: caps, wasmThreads };
 
   if (request !== 'first' && request !== 'auto') {

@@ -126,6 +126,8 @@ export const qualityIssueKindSchema = z.enum([
   'class_imbalance',
   'unknown_fields',
   'dropped_rows',
+  'ragged_rows',
+  'likely_placeholder',
 ]);
 
 /** One problem found in the data, with how often and where (the first few rows and their lines). */
@@ -136,6 +138,8 @@ export const qualityIssueSchema = z.strictObject({
   count: z.number().int().nonnegative(),
   message: z.string(),
   examples: z.array(qualityExampleSchema),
+  /** `likely_placeholder`: the strings that look like a missing value (to add to `missingValues`). */
+  values: z.array(z.string()).optional(),
 });
 
 /** Per-column quality figures. `missing` counts cells missing in the loaded table (after the row policy). */
@@ -151,7 +155,11 @@ export const columnQualitySchema = z.strictObject({
   typeMismatches: z.number().int().nonnegative(),
   /** Values outside the declared range or categories, or beyond float32. */
   outOfRange: z.number().int().nonnegative(),
-  /** Cells made missing by the `'impute'` policy (then filled by the pipeline's imputer). */
+  /**
+   * Feature cells the default pipeline's imputer fills: missing in the file, or made missing by the
+   * `'impute'` policy (those are also counted in `typeMismatches` or `outOfRange`). 0 for the target
+   * and ignored columns.
+   */
   imputed: z.number().int().nonnegative(),
   /** Problem cells whose rows the `'drop'` policy left out. */
   dropped: z.number().int().nonnegative(),
@@ -170,6 +178,7 @@ export const qualityReportSchema = z.strictObject({
   rowCount: z.number().int().nonnegative(),
   droppedRows: z.number().int().nonnegative(),
   droppedCells: z.number().int().nonnegative(),
+  /** The sum of the columns' `imputed`: feature cells the default pipeline imputes. */
   imputedCells: z.number().int().nonnegative(),
   /** Rows equal (in every stored column) to an earlier row. */
   duplicateRows: z.number().int().nonnegative(),
@@ -381,6 +390,8 @@ export const datasetSummarySchema = z.strictObject({
     name: z.string().nullable(),
     format: z.enum(['csv', 'tsv', 'json', 'ndjson', 'rows']),
     bytes: z.number().int().nonnegative(),
+    /** CSV/TSV: the decimal separator numbers were read with. */
+    decimalSeparator: z.enum(['.', ',']).optional(),
   }),
   /** Which lab worker holds the data. */
   worker: z.number().int().nonnegative(),

@@ -93,6 +93,8 @@ export {
   cnnArchitectureSchema,
   constantScheduleSchema,
   convBlockSchema,
+  DEFAULT_EPOCHS,
+  DEFAULT_LEARNING_RATES,
   type EarlyStoppingSpec,
   earlyStoppingSchema,
   exponentialScheduleSchema,

@@ -149,6 +149,8 @@ export const runSchema = z.object({
   error: jsonValueSchema.nullable(),
   parity: jsonValueSchema.nullable(),
   tags: z.array(z.string()),
+  /** Free-text notes a person wrote about the run (absent on runs stored before notes existed). */
+  notes: z.string().max(10_000).optional(),
   owner: z.string().nullable(),
   createdAt: timestampSchema,
   updatedAt: timestampSchema,

@@ -13,7 +13,16 @@ export { batchLoss, metricName, metricSum, perExampleLoss } from './losses.ts';
 export { createOptimizer, disposeOptimizer, setLearningRate } from './optimizer.ts';
 export { DEFAULT_PARITY_TOLERANCE, PARITY_TOLERANCE, parityCheck } from './parity.ts';
 export { learningRateAt } from './schedule.ts';
-export { checkSpecFitsData, formatPath, parseModelSpec, type SpecIssue } from './spec.ts';
+export {
+  checkSpecFitsData,
+  defaultEpochs,
+  formatPath,
+  MAX_DEFAULT_EPOCHS,
+  MIN_DEFAULT_STEPS,
+  parseModelSpec,
+  type SpecDataSize,
+  type SpecIssue,
+} from './spec.ts';
 export { DEFAULT_PROGRESS_INTERVAL_MS, trainModel } from './train-model.ts';
 export type {
   DataShape,

@@ -8,6 +8,7 @@ import {
   cnnArchitectureSchema,
   constantScheduleSchema,
   convBlockSchema,
+  DEFAULT_EPOCHS,
   earlyStoppingSchema,
   exponentialScheduleSchema,
   linearArchitectureSchema,
@@ -124,18 +125,61 @@ function describeIssue(issue: z.core.$ZodIssue, input: unknown): SpecIssue[] {
 }
 
 /**
- * Validates a model spec written by a user and fills in its defaults (loss from the task,
- * adam at 1e-3, 10 epochs, batch 32, seed 42…).
+ * Optimizer steps a spec without `epochs` gets at least, when the training-set size is known: small
+ * tables otherwise stop after a few dozen steps (10 epochs of 4 batches), far from the fit.
+ */
+export const MIN_DEFAULT_STEPS = 500;
+
+/** The most epochs `MIN_DEFAULT_STEPS` may add: a 10-row table trains 200 single-batch epochs, not 500. */
+export const MAX_DEFAULT_EPOCHS = 200;
+
+/** What `parseModelSpec` may know of the data before training, to pick defaults that fit it. */
+export interface SpecDataSize {
+  /** Rows of the training split. */
+  trainRows: number;
+}
+
+/**
+ * The epochs a spec that names none trains for: `DEFAULT_EPOCHS`, raised until the run makes
+ * `MIN_DEFAULT_STEPS` optimizer steps (capped at `MAX_DEFAULT_EPOCHS`). Large data keeps
+ * `DEFAULT_EPOCHS`: from `MIN_DEFAULT_STEPS × batchSize / DEFAULT_EPOCHS` rows (1,600 at batch 32) on,
+ * nothing is added, so training time grows with the data as before.
+ */
+export function defaultEpochs(trainRows: number, batchSize: number): number {
+  const batches = Math.max(1, Math.ceil(trainRows / batchSize));
+  return Math.min(MAX_DEFAULT_EPOCHS, Math.max(DEFAULT_EPOCHS, Math.ceil(MIN_DEFAULT_STEPS / batches)));
+}
+
+/**
+ * Validates a model spec written by a user and fills in its defaults: the loss from the task,
+ * adam, a learning rate suited to optimizer and architecture (`DEFAULT_LEARNING_RATES`: 0.05 for
+ * a linear model with adam, 1e-3 for an mlp or cnn), batch 32, seed 42, and `DEFAULT_EPOCHS`
+ * epochs, or, when `data` gives the training-set size, enough epochs for `MIN_DEFAULT_STEPS`
+ * optimizer steps (`defaultEpochs`). Values the spec names are kept as written.
  *
  * @example
  * const spec = parseModelSpec({ task: 'classification', architecture: { type: 'mlp', hidden: [64] } });
  * spec.loss; // 'categoricalCrossentropy'
+ * parseModelSpec({ task: 'classification', architecture: { type: 'linear' } }, { trainRows: 102 }).epochs; // 125
  * @throws EdgeflowError `SPEC_INVALID` naming each bad field's path and its allowed values
- *   (`details.issues`: `{ path, message, allowed? }[]`).
+ *   (`details.issues`: `{ path, message, allowed? }[]`); `INVALID_ARGUMENT` when `data.trainRows`
+ *   is not a positive whole number.
  */
-export function parseModelSpec(input: unknown): ModelSpec {
+export function parseModelSpec(input: unknown, data?: SpecDataSize): ModelSpec {
+  if (data !== undefined && (!Number.isInteger(data.trainRows) || data.trainRows < 1)) {
+    throw new EdgeflowError(
+      'INVALID_ARGUMENT',
+      `data.trainRows is ${String(data.trainRows)}; it must be a positive whole number (rows of the training split).`,
+      { details: { field: 'trainRows', value: String(data.trainRows) } },
+    );
+  }
   const result = modelSpecSchema.safeParse(input);
-  if (result.success) return result.data;
+  if (result.success) {
+    const spec = result.data;
+    const namesEpochs = (input as { epochs?: unknown }).epochs !== undefined;
+    if (!data || namesEpochs) return spec;
+    return { ...spec, epochs: defaultEpochs(data.trainRows, spec.batchSize) };
+  }
   const issues = result.error.issues.flatMap((issue) => describeIssue(issue, input));
   const shown = issues.slice(0, 5).map((i) => `${i.path}: ${i.message}`);
   const more = issues.length > shown.length ? ` (and ${issues.length - shown.length} more)` : '';

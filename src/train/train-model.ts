@@ -6,7 +6,8 @@
 //   API, and offers no way to stop within a batch or to keep the last finite weights;
 // - `minimize` is what `fit` runs per batch internally (tfjs-layers' `makeTrainFunction`), so the
 //   maths is the same, while the loop decides when to read numbers back: at most once per
-//   `progressIntervalMs` (asynchronously, overlapped with the next batches) and once per epoch.
+//   `progressIntervalMs` (asynchronously, overlapped with the next batches) and once per epoch
+//   (every epoch's end is reported, whatever the interval).
 import * as tf from '@tensorflow/tfjs';
 import { EdgeflowError, isEdgeflowError } from '../errors.ts';
 import { BACKEND_ORDER } from '../runtime/backend-order.ts';
@@ -253,9 +254,15 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainResul
   let learningRate = spec.learningRate;
   const yielder = createEventLoopYielder();
 
-  const emit = (progress: Omit<TrainProgress, 'backend' | 'epochs' | 'batchesPerEpoch'>): void => {
+  // Batch updates are throttled to one per interval; an epoch's end is always sent (`force`), so the
+  // last event of a run names its last epoch and a live curve ends where training did (issue 18,
+  // point 3: a finished run showed "8 / 12" when epoch 12 ended within the interval of a batch update).
+  const emit = (
+    progress: Omit<TrainProgress, 'backend' | 'epochs' | 'batchesPerEpoch'>,
+    force = false,
+  ): void => {
     const now = performance.now();
-    if (!options.onProgress || now - lastEmitAt < interval) return;
+    if (!options.onProgress || (!force && now - lastEmitAt < interval)) return;
     lastEmitAt = now;
     try {
       options.onProgress({ ...progress, epochs: spec.epochs, batchesPerEpoch, backend });
@@ -481,15 +488,18 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainResul
         callbackError ??= { error };
       }
       const perSecond = rate(samplesDone);
-      emit({
-        epoch,
-        batch: batchesPerEpoch - 1,
-        loss: record.loss,
-        metrics: record.metrics,
-        samplesPerSecond: perSecond,
-        etaMs: ((totalSamples - samplesDone) / Math.max(perSecond, 1e-9)) * 1000,
-        learningRate,
-      });
+      emit(
+        {
+          epoch,
+          batch: batchesPerEpoch - 1,
+          loss: record.loss,
+          metrics: record.metrics,
+          samplesPerSecond: perSecond,
+          etaMs: ((totalSamples - samplesDone) / Math.max(perSecond, 1e-9)) * 1000,
+          learningRate,
+        },
+        true,
+      );
       throwIfStopped(epoch, batchesPerEpoch - 1);
       const verdict = bestTracker.update(record);
       if (verdict.improved && restoreBest) {

@@ -35,7 +35,10 @@ export interface TrainSplit {
 /** Metric values by name: `accuracy` for classification, `mae` for regression. */
 export type MetricValues = Record<string, number>;
 
-/** A progress report, emitted at most once per `progressIntervalMs` (default 100 ms). */
+/**
+ * A progress report: within an epoch at most once per `progressIntervalMs` (default 100 ms); every
+ * epoch's end is always reported, so the last report of a run names its last epoch.
+ */
 export interface TrainProgress {
   /** Epoch index, from 0. */
   epoch: number;

@@ -611,6 +611,24 @@ export function runModelStoreContract(label: string, harness: ModelStoreHarness)
       await third.close();
     });
 
+    // Issue 18, point 13: runs can carry notes and be deleted (not while running).
+    test('runs: notes and tags are edited, finished runs deleted, running ones refused', async () => {
+      const store = await harness.create();
+      const registry = await createRegistry({ store, channel: null });
+      await registry.createRun({ id: 'keep', spec: {}, status: 'finished', tags: ['a'] });
+      await registry.createRun({ id: 'busy', spec: {} });
+      const noted = await registry.updateRun('keep', { notes: 'baseline, lr 0.01', tags: ['a', 'best'] });
+      expect(noted).toMatchObject({ notes: 'baseline, lr 0.01', tags: ['a', 'best'] });
+      expect((await registry.getRun('keep')).notes).toBe('baseline, lr 0.01');
+      expect(await codeOf(registry.deleteRun('busy'))).toBe('INVALID_ARGUMENT');
+      expect(await codeOf(registry.deleteRun('nope'))).toBe('RUN_NOT_FOUND');
+      await registry.deleteRun('keep');
+      expect(await codeOf(registry.getRun('keep'))).toBe('RUN_NOT_FOUND');
+      expect((await registry.listRuns()).items.map((r) => r.id)).toEqual(['busy']);
+      expect(await store.deleteRun('keep')).toBe(false);
+      await registry.close();
+    });
+
     test('datasets are stored once by fingerprint, with their columnar chunks', async () => {
       const { registry } = await open();
       const chunk = (offset: number) => [

@@ -4,12 +4,27 @@ import type { TestProject } from 'vitest/node';
 let server: ChildProcess | undefined;
 
 /**
+ * `npm start` by default. With E2E_BUILD_DIR set (several people testing in one checkout), only the
+ * demo is built, into that folder, and served by the already built collector with its data beside
+ * it, so parallel runs never overwrite each other's dist/ or demo-dist/.
+ */
+function serverCommand(): [string, string[]] {
+  const dir = process.env.E2E_BUILD_DIR;
+  if (!dir) return ['npm', ['start', '--silent']];
+  const script = [
+    `npx vite build --logLevel warn --emptyOutDir --outDir ${JSON.stringify(`${dir}/demo`)}`,
+    `exec node collector/dist/cli.js --static ${JSON.stringify(`${dir}/demo`)} --port 0 --data-dir ${JSON.stringify(`${dir}/data-${Date.now()}`)}`,
+  ].join(' && ');
+  return ['sh', ['-c', script]];
+}
+
+/**
  * Runs what the README's first command runs (`npm start`: build, then serve the demo with the
  * collector) on a free port, and hands the URL to the e2e tests.
  */
 export async function setup(project: TestProject): Promise<void> {
   const url = await new Promise<string>((resolve, reject) => {
-    const child = spawn('npm', ['start', '--silent'], {
+    const child = spawn(...serverCommand(), {
       env: { ...process.env, PORT: '0' },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,

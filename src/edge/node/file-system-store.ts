@@ -51,6 +51,7 @@ type JournalEntry =
   | { op: 'move-alias'; request: Omit<AliasMoveRequest, 'expected'> }
   | { op: 'create-run'; run: Run }
   | { op: 'put-run'; run: Run }
+  | { op: 'delete-run'; id: string }
   | { op: 'put-dataset'; record: DatasetRecord; file: string }
   | { op: 'delete-dataset'; fingerprint: string };
 
@@ -165,6 +166,9 @@ export class FileSystemModelStore implements ModelStore {
         return;
       case 'put-run':
         await inner.updateRun(entry.run.id, () => entry.run);
+        return;
+      case 'delete-run':
+        await inner.deleteRun(entry.id);
         return;
       case 'put-dataset': {
         const chunks = deserialize(await readFile(this.path('datasets', entry.file))) as DatasetChunk[];
@@ -369,6 +373,14 @@ export class FileSystemModelStore implements ModelStore {
 
   listRuns(filter: RunFilter): Promise<Run[]> {
     return this.inner.listRuns(filter);
+  }
+
+  deleteRun(id: string): Promise<boolean> {
+    return this.change(async () => {
+      const deleted = await this.inner.deleteRun(id);
+      if (deleted) await this.append({ op: 'delete-run', id });
+      return deleted;
+    });
   }
 
   markInterruptedRuns(isAlive: (owner: string | null) => boolean, at: number): Promise<string[]> {

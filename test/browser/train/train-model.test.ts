@@ -81,7 +81,9 @@ describe('trainModel on cpu', () => {
     });
   });
 
-  test('progress reports are at least progressIntervalMs apart', async () => {
+  // Issue 18, point 3: an epoch's end is always reported (the last report of each epoch); only the
+  // reports within an epoch are throttled.
+  test('progress reports within an epoch are at least progressIntervalMs apart', async () => {
     await expectNoLeak(async () => {
       const train = blobs(2000, 4, 3, 1);
       const spec = parseModelSpec({
@@ -91,17 +93,20 @@ describe('trainModel on cpu', () => {
         batchSize: 8,
       });
       const model = buildModel(spec, { featureCount: 4, classCount: 3 });
-      const stamps: number[] = [];
+      const reports: Array<{ at: number; epoch: number }> = [];
       await trainModel({
         model,
         spec,
         train,
-        onProgress: () => stamps.push(performance.now()),
+        onProgress: (p) => reports.push({ at: performance.now(), epoch: p.epoch }),
         progressIntervalMs: 50,
       });
-      expect(stamps.length).toBeGreaterThan(1);
-      for (let i = 1; i < stamps.length; i++) {
-        expect((stamps[i] ?? 0) - (stamps[i - 1] ?? 0)).toBeGreaterThanOrEqual(50);
+      const epochEnd = (i: number): boolean => reports[i + 1]?.epoch !== reports[i]?.epoch;
+      expect(reports.filter((_, i) => epochEnd(i)).map((r) => r.epoch)).toEqual([0, 1, 2, 3]);
+      expect(reports.length).toBeGreaterThan(4);
+      for (let i = 1; i < reports.length; i++) {
+        if (epochEnd(i)) continue;
+        expect((reports[i]?.at ?? 0) - (reports[i - 1]?.at ?? 0)).toBeGreaterThanOrEqual(50);
       }
       model.dispose();
     });

@@ -43,7 +43,16 @@ describe('streaming JSON', () => {
         const { sink, rows: read, lines } = recorder();
         await readJsonArray(piecesOf(text, size), sink, { maxColumns: 100 });
         expect(read).toEqual(JSON.parse(text));
-        if (pretty && rows.length > 0) expect(lines[0]).toBe(2);
+        // The line each element starts on (issue 17: this was checked for the first element of a
+        // pretty array only, behind an `if`). Compact: all on line 1. Pretty: after "[", one line
+        // per element, each as many lines long as its own pretty form.
+        const starts: number[] = [];
+        let line = pretty ? 2 : 1;
+        for (const row of rows) {
+          starts.push(line);
+          if (pretty) line += JSON.stringify(row, null, 2).split('\n').length;
+        }
+        expect(lines).toEqual(starts);
       }),
       { numRuns: 300 },
     );

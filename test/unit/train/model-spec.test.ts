@@ -1,7 +1,14 @@
 import { describe, expect, test } from 'vitest';
 import { type EdgeflowError, isEdgeflowError } from '../../../src/errors.ts';
 import { jobProfileOf } from '../../../src/train/job-profile.ts';
-import { checkSpecFitsData, parseModelSpec, type SpecIssue } from '../../../src/train/spec.ts';
+import {
+  checkSpecFitsData,
+  defaultEpochs,
+  MAX_DEFAULT_EPOCHS,
+  MIN_DEFAULT_STEPS,
+  parseModelSpec,
+  type SpecIssue,
+} from '../../../src/train/spec.ts';
 
 function specError(run: () => unknown): EdgeflowError {
   try {
@@ -290,5 +297,59 @@ describe('checkSpecFitsData', () => {
     expect(specError(() => checkSpecFitsData(parseModelSpec(mlp), { ...tabular, classCount: 1 })).code).toBe(
       'INVALID_ARGUMENT',
     );
+  });
+});
+
+// Issue 16, point 12: a linear model at Adam 1e-3 for a few hundred steps barely left its start.
+describe('defaults that fit the architecture and the data size', () => {
+  const linear = { task: 'classification', architecture: { type: 'linear' } } as const;
+
+  test('the learning rate follows optimizer and architecture unless the spec names one', () => {
+    expect(parseModelSpec(linear).learningRate).toBe(0.05);
+    expect(parseModelSpec({ ...linear, optimizer: 'rmsprop' }).learningRate).toBe(0.05);
+    expect(parseModelSpec({ ...linear, optimizer: 'sgd' }).learningRate).toBe(0.1);
+    expect(parseModelSpec(mlp).learningRate).toBe(1e-3);
+    expect(parseModelSpec({ ...mlp, optimizer: 'sgd' }).learningRate).toBe(0.01);
+    const cnn = {
+      task: 'classification',
+      architecture: { type: 'cnn', inputShape: [8, 8, 1], blocks: [{ filters: 4 }] },
+    };
+    expect(parseModelSpec(cnn).learningRate).toBe(1e-3);
+    expect(parseModelSpec({ ...linear, learningRate: 1e-3 }).learningRate).toBe(1e-3);
+  });
+
+  test('without the data size, 10 epochs; with it, enough epochs for the minimum number of steps', () => {
+    expect(parseModelSpec(linear).epochs).toBe(10);
+    // 102 rows at batch 32: 4 batches per epoch, 125 epochs for 500 steps.
+    expect(parseModelSpec(linear, { trainRows: 102 }).epochs).toBe(125);
+    expect(parseModelSpec({ ...linear, batchSize: 8 }, { trainRows: 102 }).epochs).toBe(39);
+    expect(MIN_DEFAULT_STEPS).toBe(500);
+    for (const rows of [1, 7, 33, 102, 640, 1599, 1600, 1601, 50_000]) {
+      const epochs = parseModelSpec(linear, { trainRows: rows }).epochs;
+      const batches = Math.ceil(rows / 32);
+      expect(epochs).toBe(defaultEpochs(rows, 32));
+      expect(epochs).toBeGreaterThanOrEqual(10);
+      expect(epochs).toBeLessThanOrEqual(MAX_DEFAULT_EPOCHS);
+      // Enough steps unless the cap binds, and the fewest epochs that give them (or 10).
+      expect(epochs * batches >= MIN_DEFAULT_STEPS || epochs === MAX_DEFAULT_EPOCHS).toBe(true);
+      expect((epochs - 1) * batches < MIN_DEFAULT_STEPS || epochs === 10).toBe(true);
+    }
+    // A tiny table is capped, large data keeps 10 epochs (training time grows with the data as before).
+    expect(parseModelSpec(linear, { trainRows: 10 }).epochs).toBe(MAX_DEFAULT_EPOCHS);
+    expect(parseModelSpec(linear, { trainRows: 1600 }).epochs).toBe(10);
+    expect(parseModelSpec(linear, { trainRows: 1_000_000 }).epochs).toBe(10);
+  });
+
+  test('epochs the spec names are kept whatever the data size', () => {
+    expect(parseModelSpec({ ...linear, epochs: 80 }, { trainRows: 102 }).epochs).toBe(80);
+    expect(parseModelSpec({ ...linear, epochs: 3 }, { trainRows: 10 }).epochs).toBe(3);
+  });
+
+  test('a training size that is not a positive whole number is INVALID_ARGUMENT', () => {
+    for (const trainRows of [0, -4, 2.5, Number.NaN]) {
+      const error = specError(() => parseModelSpec(linear, { trainRows }));
+      expect(error.code).toBe('INVALID_ARGUMENT');
+      expect(error.details.field).toBe('trainRows');
+    }
   });
 });

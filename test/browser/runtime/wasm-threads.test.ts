@@ -1,0 +1,87 @@
+// Issue 16, point 1: the WASM backend runs multi-threaded inside bundled module workers (the lab's
+// and any other), because the pthread workers get tfjs's untouched script instead of the source
+// text of a bundled factory (src/runtime/wasm-threads.ts).
+import { afterEach, expect, test } from 'vitest';
+import { createLab, type Lab } from '../../../src/index.ts';
+
+interface FixtureResult {
+  ok: boolean;
+  error?: string;
+  report: { enabled: boolean; reason: string | null };
+  backend: string;
+  threadsCount: number;
+  losses: number[];
+  accuracy: number;
+  weights: number[];
+  tensorsBefore: number;
+  tensorsAfter: number;
+}
+
+let lab: Lab | undefined;
+afterEach(async () => {
+  await lab?.dispose();
+  lab = undefined;
+});
+
+function trainInFixture(threads: boolean): Promise<FixtureResult> {
+  const worker = new Worker(new URL('../../fixtures/runtime/wasm-threads.worker.ts', import.meta.url), {
+    type: 'module',
+  });
+  return new Promise<FixtureResult>((resolve, reject) => {
+    worker.onmessage = (e: MessageEvent<FixtureResult>) => resolve(e.data);
+    worker.onerror = (e) => reject(new Error(e.message));
+    worker.postMessage({ threads });
+  }).finally(() => worker.terminate());
+}
+
+test('the test page is cross-origin isolated (the precondition for WASM threads)', () => {
+  expect(crossOriginIsolated).toBe(true);
+});
+
+test('a lab worker on a cross-origin isolated page runs WASM with threads and trains with them', async () => {
+  lab = await createLab({ backend: 'wasm', workers: 1 });
+  const report = await lab.runtime();
+  expect(report.backend).toBe('wasm');
+  expect(report.wasmThreads).toEqual({ enabled: true, reason: null });
+  expect(report.capabilities.context).toBe('dedicated-worker');
+
+  const { generateSampleCsv } = await import('../../../src/data/index.ts');
+  const sample = generateSampleCsv('classification', { rows: 300, seed: 21 });
+  const dataset = await lab.loadDataset(new File([sample.csv], 'threads.csv'), { target: sample.target });
+  const run = await lab.train(dataset.id, {
+    task: 'classification',
+    architecture: { type: 'mlp', hidden: [32] },
+    epochs: 20,
+    batchSize: 32,
+    learningRate: 0.01,
+    seed: 3,
+  }).done;
+  expect(run.status).toBe('finished');
+  expect(run.backend).toBe('wasm');
+  expect(run.metrics.accuracy).toBeGreaterThan(0.6);
+});
+
+test('threaded and single-threaded WASM train the same seeded model to the same weights', async () => {
+  const threaded = await trainInFixture(true);
+  const single = await trainInFixture(false);
+  expect(threaded.error).toBeUndefined();
+  expect(single.error).toBeUndefined();
+  expect(threaded.report).toEqual({ enabled: true, reason: null });
+  expect(single.report).toEqual({
+    enabled: false,
+    reason: 'Turned off by configureWasm({ threads: false }).',
+  });
+  expect(threaded.backend).toBe('wasm');
+  expect(single.backend).toBe('wasm');
+  // XNNPACK's pool has one thread per logical core; the single-threaded build has exactly one.
+  expect(threaded.threadsCount).toBe(navigator.hardwareConcurrency);
+  expect(single.threadsCount).toBe(1);
+
+  expect(threaded.losses.at(-1)).toBeLessThan((threaded.losses[0] as number) / 2);
+  expect(threaded.accuracy).toBeGreaterThan(0.9);
+  expect(threaded.weights.length).toBe(single.weights.length);
+  const worst = threaded.weights.reduce((m, w, i) => Math.max(m, Math.abs(w - (single.weights[i] ?? 0))), 0);
+  expect(worst).toBeLessThan(1e-4);
+  expect(threaded.tensorsAfter).toBe(threaded.tensorsBefore);
+  expect(single.tensorsAfter).toBe(single.tensorsBefore);
+});
