@@ -445,7 +445,13 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Ru
               forwarder?.stop();
               const closed = new Promise<void>((done) => server.close(() => done()));
               if ('closeIdleConnections' in server) server.closeIdleConnections();
+              // A browser's keep-alive connection that was busy a moment ago would hold the close
+              // open for ever; in-flight requests get a few seconds, then every socket closes.
+              const force = setTimeout(() => {
+                if ('closeAllConnections' in server) server.closeAllConnections();
+              }, 5000);
               await closed;
+              clearTimeout(force);
               await queue.drain();
               store.close();
             })();

@@ -173,7 +173,7 @@ export function ComparePanel({ lab }: { lab: Lab }) {
               ? 'Confusion matrices (test split)'
               : 'Predicted vs actual (test split)'}
           </h3>
-          <div class="per-run-grid">
+          <div class="per-run-grid roomy">
             {picked.map((run) => {
               if (task === 'classification') {
                 const confusion = runConfusion(run);
@@ -208,7 +208,7 @@ export function ComparePanel({ lab }: { lab: Lab }) {
           {task === 'classification' && (
             <>
               <h3>Per-class metrics (test split)</h3>
-              <div class="per-run-grid" data-testid="per-class-metrics">
+              <div class="per-run-grid roomy" data-testid="per-class-metrics">
                 {picked.map((run) => {
                   const rows = perClassMetrics(run.metrics);
                   return rows ? (

@@ -101,7 +101,7 @@ export function QualityReportView({
         </p>
       )}
       <div class="table-scroll">
-        <table aria-label="Column quality">
+        <table class="compact quality-columns" aria-label="Column quality">
           <thead>
             <tr>
               <th scope="col">column</th>

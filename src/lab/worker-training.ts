@@ -270,9 +270,10 @@ export function createTrainingMethods(context: LabWorkerContext) {
     model: tf.LayersModel,
     data: PreparedData,
   ): Promise<{ report: MetricReport; actual: Float64Array | null; predicted: Float64Array | null }> {
-    const output = tf.tidy(
-      () => model.predict(tf.tensor2d(data.features, [data.rowCount, data.featureCount])) as tf.Tensor,
-    );
+    // The model's own input shape: flat rows for dense models, [h, w, c] images for a cnn.
+    const featureShape = model.inputs[0]?.shape.slice(1) as number[] | undefined;
+    const shape = [data.rowCount, ...(featureShape ?? [data.featureCount])];
+    const output = tf.tidy(() => model.predict(tf.tensor(data.features, shape, 'float32')) as tf.Tensor);
     const predicted = (await output.data()) as Float32Array;
     output.dispose();
     if (data.task === 'classification') {
@@ -490,9 +491,16 @@ export function createTrainingMethods(context: LabWorkerContext) {
           written.earlyStopping?.monitor.startsWith('val_') === true,
         );
         const spec = parseModelSpec(request.spec, { trainRows: Math.max(1, train.rowCount) });
+        // Rows are flat feature vectors; a cnn reads them as images of its declared shape when the
+        // widths agree (pixels row by row), otherwise the fit check names the mismatch.
+        const arch = spec.architecture;
+        const imageWidth = arch.type === 'cnn' ? arch.inputShape.reduce((a, b) => a * b, 1) : 0;
         checkSpecFitsData(spec, {
           task: train.task,
           featureCount: train.featureCount,
+          ...(arch.type === 'cnn' && imageWidth === train.featureCount
+            ? { inputShape: arch.inputShape }
+            : {}),
           classCount: train.classes?.length ?? 0,
           ...(train.classes ? { classLabels: train.classes } : {}),
         });

@@ -264,9 +264,11 @@ test('a regression run keeps a sample of test predictions in original units', as
     },
     { worker: 1 },
   ).done;
-  const report = run.metrics.report as { predictions?: { actual: number[]; predicted: number[] } };
-  expect(report.predictions?.actual.length).toBe(Math.min(500, Number(run.metrics.testRows)));
-  expect(report.predictions?.predicted.length).toBe(report.predictions?.actual.length);
-  expect(Math.min(...(report.predictions?.actual ?? [0]))).toBeGreaterThanOrEqual(14_999);
+  // Where the compare view reads them (issue 18, point 1): the run's metrics, not the report.
+  const sample = run.metrics.predictions as { actual: number[]; predicted: number[]; testRows: number };
+  expect(sample.actual.length).toBe(Math.min(500, Number(run.metrics.testRows)));
+  expect(sample.testRows).toBe(Number(run.metrics.testRows));
+  expect(sample.predicted.length).toBe(sample.actual.length);
+  expect(Math.min(...sample.actual)).toBeGreaterThanOrEqual(14_999);
   await lab.discardRun(run.id);
 });

@@ -70,6 +70,9 @@ export interface VersionDrift {
   prediction: FeatureDriftRow[];
 }
 
+/** Reports needed in the recent buckets before anything alerts (three devices, three windows: 9). */
+export const DEFAULT_MIN_REPORTS = 6;
+
 /** What the view shows and whether it alerts. */
 export interface DriftAssessment {
   /** Versions with at least one recent report, oldest first. */
@@ -90,6 +93,8 @@ export interface AssessDriftOptions {
    * not page anyone).
    */
   alertShare?: number;
+  /** Fewest reports in the recent buckets before a feature (or the dataset share) may alert. Default 6. */
+  minReports?: number;
   /** Thresholds per version (a version's stored `metrics.driftThresholds`), else the defaults. */
   thresholds?: (version: number | null) => DriftThresholdSettings | undefined;
 }
@@ -107,6 +112,7 @@ function assessSeries(
   bucketMs: number,
   settings: DriftThresholdSettings,
   alertShare: number,
+  minReports: number,
 ): FeatureDriftRow | null {
   const statistic: Weighted = { sum: 0, weight: 0 };
   const flagged: Weighted = { sum: 0, weight: 0 };
@@ -125,10 +131,13 @@ function assessSeries(
   const share = weightedMean(flagged);
   // The device's own flag decides when it sent one (it knows the p-value the collector never sees);
   // PSI and distance series without a flag compare the statistic with the threshold.
+  // Too few reports say little: one device's one window flags some feature by chance (a KS test
+  // at p < 0.05 on 100 rows, over several features) and must not page anyone.
   const drifted =
-    share !== null
+    statistic.weight >= minReports &&
+    (share !== null
       ? share >= alertShare
-      : threshold.kind !== 'p-value' && mean !== null && mean >= threshold.value;
+      : threshold.kind !== 'p-value' && mean !== null && mean >= threshold.value);
   return {
     version,
     feature: series.feature,
@@ -147,10 +156,11 @@ function assessVersion(
   bucketMs: number,
   settings: DriftThresholdSettings,
   alertShare: number,
+  minReports: number,
 ): VersionDrift | null {
   const rows = (list: DriftSeries[]): FeatureDriftRow[] =>
     list
-      .map((s) => assessSeries(version.version, s, from, bucketMs, settings, alertShare))
+      .map((s) => assessSeries(version.version, s, from, bucketMs, settings, alertShare, minReports))
       .filter((r): r is FeatureDriftRow => r !== null);
   const features = rows(version.features);
   const prediction = rows(version.prediction);
@@ -167,7 +177,7 @@ function assessVersion(
     version: version.version,
     datasetShare,
     datasetThreshold: limit,
-    datasetDrifted: datasetShare !== null && datasetShare >= limit,
+    datasetDrifted: datasetShare !== null && share.weight >= minReports && datasetShare >= limit,
     features,
     prediction,
   };
@@ -186,11 +196,12 @@ function assessVersion(
 export function assessDrift(drift: DriftResponse, options: AssessDriftOptions = {}): DriftAssessment {
   const recentMs = options.recentMs ?? drift.bucketMs * 3;
   const alertShare = options.alertShare ?? 0.5;
+  const minReports = options.minReports ?? DEFAULT_MIN_REPORTS;
   const from = drift.to - recentMs;
   const versions: VersionDrift[] = [];
   for (const version of drift.versions) {
     const settings = options.thresholds?.(version.version) ?? {};
-    const assessed = assessVersion(version, from, drift.bucketMs, settings, alertShare);
+    const assessed = assessVersion(version, from, drift.bucketMs, settings, alertShare, minReports);
     if (assessed) versions.push(assessed);
   }
   const alerts = versions

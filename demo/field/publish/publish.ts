@@ -182,14 +182,18 @@ function totalBytes(files: PublishResult['files']): number {
 /**
  * Asks the collector to trust the page's public key. A collector started as `npm start` starts it
  * (no admin token, no keys file) accepts keys from this machine; one with an operator-managed
- * keyring answers FORBIDDEN, and then the upload itself says whether the key is trusted.
+ * keyring answers FORBIDDEN (one without enrolment NOT_FOUND), and then the upload itself says
+ * whether the key is trusted.
  */
 async function trustPageKey(signingKey: SigningKey, onProgress?: (step: string) => void): Promise<void> {
   onProgress?.(`Asking the collector to trust key ${signingKey.keyId}…`);
   try {
     await enrolReleaseKey(collectorTarget(), signingKey);
   } catch (error) {
-    if (!(error instanceof EdgeflowError && error.code === 'FORBIDDEN')) throw error;
+    // Refused (an operator-managed keyring) or not offered (an older collector): the upload says
+    // whether the key is trusted.
+    if (!(error instanceof EdgeflowError && (error.code === 'FORBIDDEN' || error.code === 'NOT_FOUND')))
+      throw error;
   }
 }
 

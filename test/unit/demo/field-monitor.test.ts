@@ -130,7 +130,8 @@ describe('collector client', () => {
     const api = createCollectorApi({ url: collector.url });
     const drift = await api.drift('penguins', { window: '5m', bucket: '10s' });
     // Over the whole window v1 drifted on bill_length_mm (all three reports flagged it).
-    const wide = assessDrift(drift, { recentMs: 5 * 60_000 });
+    // Three devices here, so the minimum report count comes down to what they sent.
+    const wide = assessDrift(drift, { recentMs: 5 * 60_000, minReports: 3 });
     expect(wide.alerts).toEqual([{ version: 1, features: ['bill_length_mm'], datasetShare: 0.5 }]);
     const v1 = wide.versions.find((v) => v.version === 1);
     const row = v1?.features.find((f) => f.feature === 'bill_length_mm' && f.test === 'ks');
@@ -150,8 +151,11 @@ describe('collector client', () => {
 
     // One device still on v1 drifting now brings the alert back for v1 only.
     await send(driftReport(device('c', 1, 1), Date.now() - 1000, true));
-    const again = assessDrift(await api.drift('penguins', { window: '5m', bucket: '10s' }));
+    const latest = await api.drift('penguins', { window: '5m', bucket: '10s' });
+    const again = assessDrift(latest, { minReports: 1 });
     expect(again.alerts.map((a) => [a.version, a.features])).toEqual([[1, ['bill_length_mm']]]);
+    // With the default minimum (6 reports), one device's one report never pages.
+    expect(assessDrift(latest).alerts).toEqual([]);
 
     const chart = driftColumns(drift);
     expect(chart.lines.map((l) => l.label)).toEqual([
@@ -201,7 +205,7 @@ describe('drift assessment', () => {
   const series = (test: string, mean: number, driftedShare: number | null) => ({
     feature: 'f',
     test,
-    buckets: [{ t: 0, mean, max: mean, n: 4, driftedShare }],
+    buckets: [{ t: 0, mean, max: mean, n: 6, driftedShare }],
   });
   const answer = (features: DriftResponse['versions'][number]['features']): DriftResponse => ({
     model: 'm',
@@ -230,6 +234,8 @@ describe('drift assessment', () => {
       assessDrift(answer([series('wasserstein', 0.12, null)]), { thresholds: () => ({ distance: 0.2 }) })
         .alerts,
     ).toEqual([]);
+    // Fewer reports than the minimum: no alert, however clear.
+    expect(assessDrift(answer([series('ks', 0.3, 1)]), { minReports: 7 }).alerts).toEqual([]);
     // A p-value test without the device's flag cannot be judged from D alone: no alert.
     expect(assessDrift(answer([series('ks', 0.9, null)])).alerts).toEqual([]);
     expect(assessDrift(answer([series('psi', 0.9, null)])).alerts).toEqual([]);
