@@ -4,7 +4,6 @@
 // file, a manifest signed by another key and a missing release each show as a failed check.
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { commands } from 'vitest/browser';
 import { describeFieldError } from '../../../demo/field/publish/field-error.tsx';
 import { verifyPublishedRelease } from '../../../demo/field/publish/publish.ts';
 import { createRng, fitPipeline, ingestDataset, profileTable } from '../../../src/data/index.ts';
@@ -20,24 +19,7 @@ import {
 import { EdgeflowError } from '../../../src/errors.ts';
 import { MemoryModelStore } from '../../../src/registry/memory-store.ts';
 import { createRegistry, type Registry } from '../../../src/registry/registry.ts';
-
-interface Host {
-  id: string;
-  url: string;
-}
-const host = commands as unknown as {
-  startReleaseHost(): Promise<Host>;
-  writeReleaseHostFiles(id: string, files: { path: string; base64: string }[]): Promise<void>;
-  stopReleaseHost(id: string): Promise<void>;
-};
-
-function base64(bytes: Uint8Array | string): string {
-  const data = typeof bytes === 'string' ? new TextEncoder().encode(bytes) : bytes;
-  let binary = '';
-  for (let i = 0; i < data.length; i += 0x8000)
-    binary += String.fromCharCode(...data.subarray(i, i + 0x8000));
-  return btoa(binary);
-}
+import { base64, type Host, host } from './release-host-client.ts';
 
 let registry: Registry;
 let key: SigningKey;
