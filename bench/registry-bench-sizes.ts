@@ -76,7 +76,8 @@ export async function measureModelSizes(
     const model = denseModelOfSize(tf, params);
     const path = `indexeddb://${bench}-${label}`;
     try {
-      const rounds = ctx.quick ? 2 : params > 5_000_000 ? 5 : 7;
+      // Quick runs still take 7+ rounds: on a shared, busy machine two rounds say nothing.
+      const rounds = ctx.quick ? (params > 1_000_000 ? 7 : 9) : params > 5_000_000 ? 5 : 7;
       ctx.log(`${bench} ${label}: ${model.countParams()} params, ${rounds} rounds`);
       const variants = await measure({ label, registry, model, path, rounds });
       for (const [variant, times] of Object.entries(variants)) {

@@ -32,7 +32,8 @@ const server = await createServer({
   root,
   server: { port: 0, host: '127.0.0.1' },
   // A dependency cache of its own: a test run re-optimising the shared one reloads the bench page.
-  cacheDir: 'node_modules/.vite-bench',
+  // BENCH_VITE_CACHE names another, so two bench runs at once do not re-optimise each other's.
+  cacheDir: process.env.BENCH_VITE_CACHE ?? 'node_modules/.vite-bench',
   logLevel: process.env.BENCH_VITE_LOG ?? 'warn',
 });
 await server.listen();

@@ -63,7 +63,11 @@ function SkipToTrain() {
   );
 }
 
-/** Refreshes the stored runs when a run changes anywhere (at most every 500 ms). */
+/**
+ * Refreshes the stored runs when a run changes anywhere, at most every 2 s: a training run changes
+ * its record every epoch, and each refresh renders the compare section again (a run's end refreshes
+ * at once, from `startRun`).
+ */
 function useStoredRuns(lab: Lab | null): void {
   useEffect(() => {
     if (!lab) return;
@@ -75,7 +79,7 @@ function useStoredRuns(lab: Lab | null): void {
       timer = setTimeout(() => {
         timer = undefined;
         void refreshStoredRuns(lab).catch(() => undefined);
-      }, 500);
+      }, 2000);
     });
     return () => {
       unsubscribe();

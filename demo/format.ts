@@ -35,8 +35,12 @@ export function formatDuration(ms: number | null | undefined): string {
 
 /** A timestamp as local date and time. */
 export function formatTime(at: number): string {
-  return new Date(at).toLocaleString('en-GB', { dateStyle: 'short', timeStyle: 'medium' });
+  // One formatter for every call: `toLocaleString` with options builds a new one each time, which
+  // made the runs table's refreshes during training a main-thread cost of its own.
+  timeFormat ??= new Intl.DateTimeFormat('en-GB', { dateStyle: 'short', timeStyle: 'medium' });
+  return timeFormat.format(at);
 }
+let timeFormat: Intl.DateTimeFormat | undefined;
 
 /**
  * The message of anything thrown: the sentence first, the EdgeflowError code after it in brackets

@@ -1,6 +1,6 @@
 // The page's shared state, as signals: the lab, the loaded dataset, the candidates being edited,
 // the runs training now (with their live curves) and the runs and versions stored in IndexedDB.
-import { signal } from '@preact/signals';
+import { computed, signal } from '@preact/signals';
 import type { Lab, TrainHandle } from 'edgeflow';
 import type { DatasetSummary } from 'edgeflow/data';
 import type { Run } from 'edgeflow/registry';
@@ -44,6 +44,11 @@ export const datasetSource = signal<File | null>(null);
 export const candidatesState = signal<Candidate[]>([]);
 /** Runs started in this tab, newest last. */
 export const liveRunsState = signal<LiveRun[]>([]);
+/**
+ * The ids of the runs started in this tab, space-separated: changes only when a run starts, so a
+ * component that needs only the ids does not render again on every progress event.
+ */
+export const liveRunIdsState = computed(() => liveRunsState.value.map((r) => r.runId).join(' '));
 /** Runs from the registry (IndexedDB), newest first; refreshed on registry changes. */
 export const storedRunsState = signal<Run[]>([]);
 /** Display names of runs (run id → candidate name), kept in the run's tags as `name:<name>`. */
@@ -55,8 +60,38 @@ export function runName(run: Pick<Run, 'id' | 'tags'>): string {
   return tag ? tag.slice(RUN_NAME_TAG.length) : run.id.slice(0, 8);
 }
 
-/** Replaces one live run's state by id. */
+/**
+ * How long progress patches wait before they reach the page's state: every run's events in that
+ * time apply together, in one render (issue 16, point 8: one render per progress event, with each
+ * card's chart redrawn, made 100–200 ms main-thread tasks while four candidates trained).
+ */
+export const LIVE_UPDATE_INTERVAL_MS = 200;
+const queuedPatches = new Map<string, Array<(run: LiveRun) => LiveRun>>();
+let flushTimer: ReturnType<typeof setTimeout> | undefined;
+
+/** Queues a patch of a live run (a progress event); queued patches apply in order, together. */
+export function queueLiveRunUpdate(runId: string, patch: (run: LiveRun) => LiveRun): void {
+  const patches = queuedPatches.get(runId);
+  if (patches) patches.push(patch);
+  else queuedPatches.set(runId, [patch]);
+  flushTimer ??= setTimeout(flushLiveRunUpdates, LIVE_UPDATE_INTERVAL_MS);
+}
+
+/** Applies every queued patch now. */
+export function flushLiveRunUpdates(): void {
+  if (flushTimer !== undefined) clearTimeout(flushTimer);
+  flushTimer = undefined;
+  if (queuedPatches.size === 0) return;
+  const pending = new Map(queuedPatches);
+  queuedPatches.clear();
+  liveRunsState.value = liveRunsState.value.map((run) =>
+    (pending.get(run.runId) ?? []).reduce((state, patch) => patch(state), run),
+  );
+}
+
+/** Replaces one live run's state by id, now (after the queued patches, so their order holds). */
 export function updateLiveRun(runId: string, patch: (run: LiveRun) => LiveRun): void {
+  flushLiveRunUpdates();
   liveRunsState.value = liveRunsState.value.map((r) => (r.runId === runId ? patch(r) : r));
 }
 

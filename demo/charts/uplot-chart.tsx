@@ -13,13 +13,24 @@ export interface UplotChartProps {
   /** Rebuilds the chart when this changes (series added or removed); data changes only redraw. */
   shapeKey?: string;
   testId?: string;
+  /** Redraws for new data are at least this far apart (ms; default 250: live curves). */
+  minRedrawMs?: number;
 }
 
 /**
  * A uPlot chart that fills its container's width and follows it on resize. New `data` is applied
- * with `setData` (cheap: no rebuild), so live curves can update several times a second.
+ * with `setData` (no rebuild), in its own task and at most every `minRedrawMs`, so live curves update
+a few times a second without long main-thread tasks.
  */
-export function UplotChart({ options, data, height = 180, label, shapeKey = '', testId }: UplotChartProps) {
+export function UplotChart({
+  options,
+  data,
+  height = 180,
+  label,
+  shapeKey = '',
+  testId,
+  minRedrawMs = 250,
+}: UplotChartProps) {
   const host = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const latest = useRef(data);
@@ -56,9 +67,28 @@ export function UplotChart({ options, data, height = 180, label, shapeKey = '', 
     // The options object is rebuilt on every render by callers; `shapeKey` says when it really changed.
   }, [shapeKey, height]);
 
+  // New data is drawn in a task of its own (several charts updated by one render would otherwise
+  // redraw in one long task), at most once per `minRedrawMs`; the latest data wins.
+  const redraw = useRef<{ timer: ReturnType<typeof setTimeout> | null; last: number }>({
+    timer: null,
+    last: 0,
+  });
   useEffect(() => {
-    plot.current?.setData(data);
+    const state = redraw.current;
+    if (state.timer !== null) return;
+    const wait = Math.max(0, state.last + minRedrawMs - performance.now());
+    state.timer = setTimeout(() => {
+      state.timer = null;
+      state.last = performance.now();
+      plot.current?.setData(latest.current);
+    }, wait);
   }, [data]);
+  useEffect(
+    () => () => {
+      if (redraw.current.timer !== null) clearTimeout(redraw.current.timer);
+    },
+    [],
+  );
 
   return <div class="chart" ref={host} role="img" aria-label={label} data-testid={testId} />;
 }

@@ -2,7 +2,7 @@ import type { GateThresholds, Lab, PromotionResult } from 'edgeflow';
 import type { ModelVersion, Run } from 'edgeflow/registry';
 import { useEffect, useState } from 'preact/hooks';
 import { errorText } from '../format.ts';
-import { liveRunsState, runName } from '../lab-state.ts';
+import { liveRunIdsState, runName } from '../lab-state.ts';
 import { GateReportView } from './gate-report.tsx';
 import { METRIC_COLUMNS, runMetric } from './run-fields.ts';
 
@@ -74,7 +74,7 @@ export function PromotePanel({ lab, runs, task, datasetName, preferredRunId }: P
   // A finished run registers from the model its worker keeps (this page session) or from its draft
   // in IndexedDB (kept when it finished, until registered or pruned: issue 16, point 5). Older runs
   // without either are listed, disabled, with the reason.
-  const sessionRuns = new Set(liveRunsState.value.map((r) => r.runId));
+  const sessionRuns = new Set(liveRunIdsState.value.split(' '));
   const [draftRuns, setDraftRuns] = useState<ReadonlySet<string>>(new Set());
   useEffect(() => {
     let live = true;

@@ -37,6 +37,14 @@ interface FailedLoad {
   previous: string | null;
 }
 
+/** What a reload brings back: the user's kept dataset, else the sample used last, else nothing. */
+function restoreTarget(): { kind: 'kept'; id: string } | { kind: 'sample'; id: SampleChoice['id'] } | null {
+  const kept = localStorage.getItem(LAST_DATASET_KEY);
+  if (kept) return { kind: 'kept', id: kept };
+  const last = localStorage.getItem(LAST_SAMPLE_KEY);
+  return last === 'classification' || last === 'regression' ? { kind: 'sample', id: last } : null;
+}
+
 /**
  * The data section: a bundled sample or a dropped/picked CSV or JSON file, loaded in a lab worker
  * with progress; then the schema (editable), the quality report, a preview and one histogram per
@@ -47,7 +55,12 @@ export function DataPanel({ lab }: { lab: Lab }) {
   const [sample, setSample] = useState<SampleChoice['id']>('classification');
   const [rowPolicy, setRowPolicy] = useState<RowPolicy>('impute');
   const [progress, setProgress] = useState<IngestProgress | null>(null);
-  const [loading, setLoading] = useState(false);
+  // A reload brings back the last dataset (effect below): the controls start disabled when it will,
+  // so a file chosen in the first moments cannot race the restore.
+  const [loading, setLoading] = useState(() => !datasetState.value && restoreTarget() !== null);
+  // Every load or reopen takes a number; only the newest may set the page's dataset (an older one
+  // that finishes later releases what it loaded).
+  const generation = useRef(0);
   const [failure, setFailure] = useState<FailedLoad | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [keptVersion, setKeptVersion] = useState(0);
@@ -59,11 +72,11 @@ export function DataPanel({ lab }: { lab: Lab }) {
   } | null>(null);
 
   const load = async (request: LoadRequest): Promise<void> => {
+    const mine = ++generation.current;
     setLoading(true);
     setFailure(null);
     setNotice(null);
     setProgress(null);
-    const previous = datasetState.value;
     try {
       const summary = await lab.loadDataset(request.file, {
         name: request.file.name,
@@ -72,8 +85,13 @@ export function DataPanel({ lab }: { lab: Lab }) {
         ...(request.task ? { task: request.task } : {}),
         ...(request.schema ? { schema: request.schema } : {}),
         ...(request.missingValues ? { missingValues: request.missingValues } : {}),
-        onProgress: setProgress,
+        onProgress: (p) => mine === generation.current && setProgress(p),
       });
+      if (mine !== generation.current) {
+        await lab.releaseDataset(summary.id).catch(() => undefined);
+        return;
+      }
+      const previous = datasetState.value;
       datasetSource.value = request.file;
       datasetState.value = summary;
       if (request.own) await keep(summary.id, request.file, request.replaces ?? null);
@@ -81,14 +99,17 @@ export function DataPanel({ lab }: { lab: Lab }) {
       if (previous && previous.id !== summary.id)
         await lab.releaseDataset(previous.id).catch(() => undefined);
     } catch (e) {
+      if (mine !== generation.current) return;
       // Issue 18.10: the dataset from before, still loaded, is labelled as such.
-      setFailure({ error: e, file: request.file.name, previous: previous?.name ?? null });
+      setFailure({ error: e, file: request.file.name, previous: datasetState.value?.name ?? null });
     } finally {
       // The file input is cleared after every load: the summary names what is loaded, a failed file
       // is not left named there, and choosing the same file again (say, with another row policy)
       // fires a change event again.
-      if (fileInput.current) fileInput.current.value = '';
-      setLoading(false);
+      if (mine === generation.current) {
+        if (fileInput.current) fileInput.current.value = '';
+        setLoading(false);
+      }
     }
   };
 
@@ -121,24 +142,32 @@ export function DataPanel({ lab }: { lab: Lab }) {
 
   /** Reopens a kept dataset (no file needed: the lab reads it from IndexedDB). */
   const openKept = async (id: string): Promise<void> => {
+    const mine = ++generation.current;
     setLoading(true);
     setFailure(null);
     setNotice(null);
     setProgress(null);
-    const previous = datasetState.value;
     try {
       const summary = await lab.openStoredDataset(id);
-      datasetSource.value = await keptSourceFile(id).catch(() => null);
+      const source = await keptSourceFile(id).catch(() => null);
+      if (mine !== generation.current) {
+        if (summary.id !== datasetState.value?.id)
+          await lab.releaseDataset(summary.id).catch(() => undefined);
+        return;
+      }
+      const previous = datasetState.value;
+      datasetSource.value = source;
       datasetState.value = summary;
       localStorage.setItem(LAST_DATASET_KEY, id);
       localStorage.removeItem(LAST_SAMPLE_KEY);
       if (previous && previous.id !== summary.id)
         await lab.releaseDataset(previous.id).catch(() => undefined);
     } catch (e) {
-      setFailure({ error: e, file: 'the kept dataset', previous: previous?.name ?? null });
+      if (mine !== generation.current) return;
+      setFailure({ error: e, file: 'the kept dataset', previous: datasetState.value?.name ?? null });
       if (localStorage.getItem(LAST_DATASET_KEY) === id) localStorage.removeItem(LAST_DATASET_KEY);
     } finally {
-      setLoading(false);
+      if (mine === generation.current) setLoading(false);
     }
   };
 
@@ -169,15 +198,11 @@ export function DataPanel({ lab }: { lab: Lab }) {
   // back from IndexedDB).
   useEffect(() => {
     if (datasetState.value) return;
-    const kept = localStorage.getItem(LAST_DATASET_KEY);
-    if (kept) {
-      void openKept(kept);
-      return;
-    }
-    const last = localStorage.getItem(LAST_SAMPLE_KEY);
-    if (last === 'classification' || last === 'regression') {
-      setSample(last);
-      void loadSample(last);
+    const restore = restoreTarget();
+    if (restore?.kind === 'kept') void openKept(restore.id);
+    else if (restore?.kind === 'sample') {
+      setSample(restore.id);
+      void loadSample(restore.id);
     }
   }, [lab]);
 

@@ -3,7 +3,14 @@
 import type { Lab, TrainRunOptions, TrainRunProgress } from 'edgeflow';
 import type { DatasetSummary } from 'edgeflow/data';
 import { errorText } from '../format.ts';
-import { type LiveRun, liveRunsState, RUN_NAME_TAG, refreshStoredRuns, updateLiveRun } from '../lab-state.ts';
+import {
+  type LiveRun,
+  liveRunsState,
+  queueLiveRunUpdate,
+  RUN_NAME_TAG,
+  refreshStoredRuns,
+  updateLiveRun,
+} from '../lab-state.ts';
 import { type Candidate, specFromForm } from './presets.ts';
 
 /** At most this many curve points per run; older ones are thinned by half when it fills. */
@@ -101,7 +108,7 @@ export function startRun(
   const handle = lab.train(dataset.id, spec, {
     tags: [`${RUN_NAME_TAG}${name}`, ...(options.tags ?? [])],
     ...(options.split ? { split: options.split } : {}),
-    onProgress: (progress) => updateLiveRun(handle.runId, (run) => applyProgress(run, progress)),
+    onProgress: (progress) => queueLiveRunUpdate(handle.runId, (run) => applyProgress(run, progress)),
   });
   const run: LiveRun = {
     runId: handle.runId,

@@ -1,9 +1,9 @@
 import type { Lab, Prediction } from 'edgeflow';
 import { tokenizeCsv } from 'edgeflow/data';
-import type { ModelVersion } from 'edgeflow/registry';
+import type { ModelDraft, ModelVersion } from 'edgeflow/registry';
 import { useEffect, useState } from 'preact/hooks';
 import { errorText, formatCell, formatNumber } from '../format.ts';
-import { datasetState } from '../lab-state.ts';
+import { datasetState, runName, storedRunsState } from '../lab-state.ts';
 
 /** At most this many uploaded rows are predicted at once (the table shows the first 50). */
 const MAX_ROWS = 1000;
@@ -16,7 +16,7 @@ export interface InputColumn {
 }
 
 /** The input columns a version expects, from its signature (empty when it has none). */
-export function inputColumns(version: ModelVersion): InputColumn[] {
+export function inputColumns(version: Pick<ModelVersion, 'signature'>): InputColumn[] {
   const signature = version.signature as { columns?: unknown } | null;
   if (!signature || !Array.isArray(signature.columns)) return [];
   return signature.columns.flatMap((c) => {
@@ -98,20 +98,31 @@ function PredictionCells({ prediction, classes }: { prediction: Prediction; clas
   );
 }
 
+/** The "Model" choice's value for a finished run's draft (model names cannot contain a colon). */
+const RUN_CHOICE = 'run:';
+
+/** What the panel runs: a registered version, or a finished run's draft (issue 18, point 12). */
+type Subject =
+  | { kind: 'version'; version: ModelVersion; title: string }
+  | { kind: 'run'; draft: ModelDraft; title: string };
+
 /**
- * "Try the model": a registered version (or alias) applied to a row typed into a form built from
- * the version's input columns, or to an uploaded CSV; predictions with each class's probability
- * (classification) or the predicted value (regression), computed in a lab worker.
+ * "Try the model": a registered version (or a finished run not registered yet, from its draft)
+ * applied to a row typed into a form built from the model's input columns, or to an uploaded CSV;
+ * predictions with each class's probability (classification) or the predicted value (regression),
+ * computed in a lab worker.
  */
 export function TryPanel({ lab }: { lab: Lab }) {
   const dataset = datasetState.value;
   const [models, setModels] = useState<string[]>([]);
   const [model, setModel] = useState('');
   const [versions, setVersions] = useState<ModelVersion[]>([]);
+  const [drafts, setDrafts] = useState<ModelDraft[]>([]);
   const [versionNumber, setVersionNumber] = useState<number | null>(null);
   const [values, setValues] = useState<Record<string, string>>({});
   const [rows, setRows] = useState<Array<Record<string, unknown>>>([]);
   const [predictions, setPredictions] = useState<Prediction[] | null>(null);
+  const [predictedBy, setPredictedBy] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [tick, setTick] = useState(0);
@@ -119,18 +130,26 @@ export function TryPanel({ lab }: { lab: Lab }) {
   useEffect(
     () =>
       lab.registry.subscribe((change) => {
-        if (change.type === 'version-registered' || change.type === 'versions-deleted') setTick((t) => t + 1);
+        if (
+          change.type === 'version-registered' ||
+          change.type === 'versions-deleted' ||
+          change.type === 'drafts-changed'
+        )
+          setTick((t) => t + 1);
       }),
     [lab],
   );
   useEffect(() => {
     let live = true;
-    lab.registry.listModels().then(
-      (list) => {
+    Promise.all([lab.registry.listModels(), lab.registry.listDrafts()]).then(
+      ([list, kept]) => {
         if (!live) return;
         const names = list.map((m) => m.name).sort();
+        const newestFirst = [...kept].sort((a, b) => b.createdAt - a.createdAt);
         setModels(names);
-        if (!names.includes(model)) setModel(names[0] ?? '');
+        setDrafts(newestFirst);
+        const choices = [...names, ...newestFirst.map((d) => `${RUN_CHOICE}${d.runId}`)];
+        if (!choices.includes(model)) setModel(choices[0] ?? '');
       },
       (e: unknown) => live && setError(errorText(e)),
     );
@@ -139,7 +158,7 @@ export function TryPanel({ lab }: { lab: Lab }) {
     };
   }, [lab, tick]);
   useEffect(() => {
-    if (!model) return;
+    if (!model || model.startsWith(RUN_CHOICE)) return;
     let live = true;
     lab.registry.listVersions(model, { limit: 1000 }).then(
       (page) => live && setVersions(page.items),
@@ -150,9 +169,23 @@ export function TryPanel({ lab }: { lab: Lab }) {
     };
   }, [lab, model, tick]);
 
-  const version = versions.find((v) => v.version === versionNumber) ?? versions[0];
-  const columns = version ? inputColumns(version) : [];
-  const target = (version?.signature as { target?: { classes?: unknown; name?: unknown } } | null)?.target;
+  const storedRuns = storedRunsState.value;
+  const draftTitle = (runId: string): string => {
+    const stored = storedRuns.find((r) => r.id === runId);
+    return `run ${stored ? runName(stored) : runId.slice(0, 8)} (not registered)`;
+  };
+  const draft = model.startsWith(RUN_CHOICE)
+    ? drafts.find((d) => d.runId === model.slice(RUN_CHOICE.length))
+    : undefined;
+  const version = draft ? undefined : (versions.find((v) => v.version === versionNumber) ?? versions[0]);
+  const subject: Subject | null = draft
+    ? { kind: 'run', draft, title: draftTitle(draft.runId) }
+    : version
+      ? { kind: 'version', version, title: `${version.model} v${version.version}` }
+      : null;
+  const fields = subject?.kind === 'run' ? subject.draft.version : subject?.version;
+  const columns = fields ? inputColumns(fields) : [];
+  const target = (fields?.signature as { target?: { classes?: unknown; name?: unknown } } | null)?.target;
   const classes =
     predictions
       ?.flatMap((p) => ('probabilities' in p ? Object.keys(p.probabilities) : []))
@@ -160,13 +193,18 @@ export function TryPanel({ lab }: { lab: Lab }) {
     (Array.isArray(target?.classes) ? target.classes.map(String) : []);
 
   const run = async (input: Array<Record<string, unknown>>): Promise<void> => {
-    if (!version) return;
+    if (!subject) return;
     setBusy(true);
     setError(null);
     setPredictions(null);
     setRows(input);
     try {
-      setPredictions(await lab.predict(version.model, version.version, input));
+      setPredictions(
+        subject.kind === 'run'
+          ? await lab.predictRun(subject.draft.runId, input)
+          : await lab.predict(subject.version.model, subject.version.version, input),
+      );
+      setPredictedBy(subject.title);
     } catch (e) {
       setError(errorText(e));
     } finally {
@@ -199,10 +237,11 @@ export function TryPanel({ lab }: { lab: Lab }) {
     }
   };
 
-  if (models.length === 0) {
+  if (models.length === 0 && drafts.length === 0) {
     return (
       <p class="muted" data-testid="try-empty">
-        No registered model yet: register a run in Compare &amp; promote, then try it here.
+        No trained model yet: train a candidate (a finished run can be tried before it is registered), then
+        try it here.
       </p>
     );
   }
@@ -216,34 +255,57 @@ export function TryPanel({ lab }: { lab: Lab }) {
           onChange={(e) => setModel(e.currentTarget.value)}
           data-testid="try-model"
         >
-          {models.map((m) => (
-            <option key={m} value={m}>
-              {m}
-            </option>
-          ))}
+          {models.length > 0 && (
+            <optgroup label="Registered models">
+              {models.map((m) => (
+                <option key={m} value={m}>
+                  {m}
+                </option>
+              ))}
+            </optgroup>
+          )}
+          {drafts.length > 0 && (
+            <optgroup label="Finished runs, not registered">
+              {drafts.map((d) => (
+                <option key={d.runId} value={`${RUN_CHOICE}${d.runId}`}>
+                  {draftTitle(d.runId)}
+                </option>
+              ))}
+            </optgroup>
+          )}
         </select>
-        <label for="try-version">Version</label>
-        <select
-          id="try-version"
-          value={version ? String(version.version) : ''}
-          onChange={(e) => setVersionNumber(Number(e.currentTarget.value))}
-          data-testid="try-version"
-        >
-          {versions.map((v) => (
-            <option key={v.version} value={v.version}>
-              v{v.version}
-            </option>
-          ))}
-        </select>
+        {subject?.kind !== 'run' && (
+          <>
+            <label for="try-version">Version</label>
+            <select
+              id="try-version"
+              value={version ? String(version.version) : ''}
+              onChange={(e) => setVersionNumber(Number(e.currentTarget.value))}
+              data-testid="try-version"
+            >
+              {versions.map((v) => (
+                <option key={v.version} value={v.version}>
+                  v{v.version}
+                </option>
+              ))}
+            </select>
+          </>
+        )}
       </div>
-      {version && columns.length === 0 && (
-        <p class="muted">v{version.version} has no input signature, so no form can be built for it.</p>
+      {subject?.kind === 'run' && (
+        <p class="muted small" data-testid="try-draft-note">
+          A finished run's model, kept as a draft in this browser until it is registered or pruned; register
+          it in Compare &amp; promote to publish or promote it.
+        </p>
       )}
-      {version && columns.length > 0 && (
+      {subject && columns.length === 0 && (
+        <p class="muted">{subject.title} has no input signature, so no form can be built for it.</p>
+      )}
+      {subject && fields && columns.length > 0 && (
         <>
           <form
             class="try-form"
-            aria-label={`Input row for ${version.model} v${version.version}`}
+            aria-label={`Input row for ${subject.title}`}
             onSubmit={(e) => {
               e.preventDefault();
               void run([Object.fromEntries(columns.map((c) => [c.name, cellFor(c, values[c.name] ?? '')]))]);
@@ -269,7 +331,7 @@ export function TryPanel({ lab }: { lab: Lab }) {
               <button type="submit" class="primary" disabled={busy} data-testid="try-predict">
                 {busy ? 'Predicting…' : 'Predict this row'}
               </button>
-              {dataset && dataset.fingerprint === version.datasetFingerprint && (
+              {dataset && dataset.fingerprint === fields.datasetFingerprint && (
                 <button type="button" onClick={() => void fillFromDataset()} data-testid="try-fill">
                   Fill with row 1 of {dataset.name}
                 </button>
@@ -303,8 +365,7 @@ export function TryPanel({ lab }: { lab: Lab }) {
         <div class="table-scroll">
           <table aria-label="Predictions" data-testid="try-predictions">
             <caption class="muted small">
-              {predictions.length} prediction{predictions.length === 1 ? '' : 's'} by {version?.model} v
-              {version?.version}
+              {predictions.length} prediction{predictions.length === 1 ? '' : 's'} by {predictedBy}
               {predictions.length > SHOWN_ROWS ? ` (first ${SHOWN_ROWS} shown)` : ''}
             </caption>
             <thead>

@@ -1,14 +1,11 @@
+// The streaming table builder: samples the first records to infer the schema, then writes every value
+// straight into typed arrays under the row policy. Its parts live beside it: table-builder-types.ts
+// (RowSink, options, BuiltTable), table-builder-storage.ts (growing and trimming the arrays),
+// table-builder-problems.ts (problem counts, the rowPolicy 'error' message), table-builder-text-columns.ts
+// (set-aside text columns) and table-builder-records.ts (object rows and their unknown fields).
 import { EdgeflowError } from '../errors.ts';
-import type {
-  ColumnSchema,
-  DatasetSchema,
-  QualityExample,
-  RowPolicy,
-  SchemaInput,
-  Task,
-} from '../schemas/dataset.ts';
+import type { ColumnSchema, DatasetSchema, QualityExample } from '../schemas/dataset.ts';
 import {
-  type CellProblem,
   describeValue,
   FLOAT32_MAX,
   parseDecimal,
@@ -18,80 +15,21 @@ import {
   readNumber,
 } from './cell-values.ts';
 import { LineMap } from './line-map.ts';
-import { likelyPlaceholder } from './placeholders.ts';
 import { buildSchema, checkTargetExists, type InferredColumn, inferColumnType } from './schema-inference.ts';
-import type { Column, Table } from './types.ts';
+import {
+  type CellIssue,
+  cellValueError,
+  countCellProblem,
+  emptyColumnProblems,
+  MAX_EXAMPLES,
+} from './table-builder-problems.ts';
+import { noteUnknownFields, objectKeysOf, rowObject, type UnknownFields } from './table-builder-records.ts';
+import { grown, pruneDictionary, shrinkMask, trimToLength } from './table-builder-storage.ts';
+import { SetAsideTextColumns } from './table-builder-text-columns.ts';
+import type { BuiltTable, ColumnProblems, RowSink, TableBuilderOptions } from './table-builder-types.ts';
+import type { Column } from './types.ts';
 
-/** Receives parsed records from a reader (CSV or JSON). */
-export interface RowSink {
-  /** The column names from a header, before any row. */
-  beginColumns(names: readonly string[]): void;
-  /** One CSV record (`row.length` equals the header's length). The hot path. */
-  addStringRow(row: string[], line: number): void;
-  /** One JSON object or row from code; `line` is null for rows from code. */
-  addObjectRow(row: Readonly<Record<string, unknown>>, line: number | null): void;
-  /**
-   * A CSV record the reader could not use (its field count differs from the header's) and skipped
-   * under rowPolicy 'drop' (issue 18.10): counted as read and dropped, with its line.
-   */
-  dropRaggedRecord?(line: number, fields: number): void;
-  /** Records read so far (including dropped ones). */
-  readonly rowsRead: number;
-}
-
-/** Options of a `TableBuilder`. */
-export interface TableBuilderOptions {
-  readonly target: string | null;
-  readonly task?: Task;
-  readonly schema?: SchemaInput | DatasetSchema;
-  readonly rowPolicy: RowPolicy;
-  readonly missing: ReadonlySet<string>;
-  readonly sampleSize: number;
-  readonly maxCategories: number;
-  /** Estimated rows in total (from the source size), to allocate once instead of growing. */
-  readonly estimateRows?: (sampleRows: number, sampleChars: number) => number | null;
-}
-
-/** Per-column counts of what went wrong, with the first examples. */
-export interface ColumnProblems {
-  typeMismatches: number;
-  outOfRange: number;
-  imputed: number;
-  dropped: number;
-  typeExamples: QualityExample[];
-  rangeExamples: QualityExample[];
-  missingExamples: QualityExample[];
-  /** Type mismatches that look like a placeholder for a missing value (".", "-", …), by value. */
-  placeholders?: Map<string, number>;
-}
-
-/** What the builder hands over when the input ends. */
-export interface BuiltTable {
-  readonly table: Table;
-  readonly schema: DatasetSchema;
-  readonly rowsRead: number;
-  readonly droppedRows: number;
-  readonly droppedExamples: QualityExample[];
-  /** Records skipped for a wrong field count (rowPolicy 'drop'); also counted in `droppedRows`. */
-  readonly raggedRows: number;
-  /** The first ragged records' lines, with their field count as the value. */
-  readonly raggedExamples: QualityExample[];
-  readonly missingTargetRows: number;
-  readonly missingTargetExamples: QualityExample[];
-  /** Keyed by column name (stored columns and set-aside ones). */
-  readonly problems: ReadonlyMap<string, ColumnProblems>;
-  readonly setAside: readonly { column: string; reason: string }[];
-  /** Empty cells of set-aside text columns (their values are not stored). */
-  readonly textMissing: ReadonlyMap<string, number>;
-  /** Distinct present values of set-aside text columns, exact up to 1000 (`capped` beyond). */
-  readonly textDistinct: ReadonlyMap<string, { distinct: number; capped: boolean }>;
-  readonly unknownFields: ReadonlyMap<string, { count: number; examples: QualityExample[] }>;
-  readonly lines: LineMap;
-  readonly previewRows: Readonly<Record<string, unknown>>[];
-}
-
-/** Distinct values of a set-aside text column are counted exactly up to this many. */
-const TEXT_DISTINCT_CAP = 1000;
+export type { BuiltTable, ColumnProblems, RowSink, TableBuilderOptions } from './table-builder-types.ts';
 
 const K_SKIP = 0;
 const K_FLOAT = 1;
@@ -104,7 +42,6 @@ const INT_NONE = 0;
 const INT_STRICT = 1;
 const INT_INFERRED = 2;
 
-const MAX_EXAMPLES = 5;
 const PREVIEW_ROWS = 100;
 const MAX_TARGET_CLASSES = 1000;
 /** Marks a dictionary key that reads as missing (empty, NA…), so repeated missing values skip the slow path. */
@@ -165,12 +102,9 @@ export class TableBuilder implements RowSink {
   #missingTargetRows = 0;
   #missingTargetExamples: QualityExample[] = [];
   #setAside: { column: string; reason: string }[] = [];
-  /** Set-aside (text) columns and their empty cells in kept rows. */
-  #textColumns: number[] = [];
-  #textMissing = new Map<string, number>();
-  // Distinct values of text columns, up to TEXT_DISTINCT_CAP; null once past it (issue 18, point 4).
-  #textDistinct = new Map<string, Set<string> | null>();
-  #unknownFields = new Map<string, { count: number; examples: QualityExample[] }>();
+  /** Set-aside (text) columns: their empty cells and distinct values in kept rows. */
+  readonly #text = new SetAsideTextColumns();
+  readonly #unknownFields: UnknownFields = new Map();
   #nameIndex = new Map<string, number>();
   readonly #lines = new LineMap();
   #lineOffset = Number.NaN;
@@ -302,18 +236,8 @@ export class TableBuilder implements RowSink {
       missingTargetExamples: this.#missingTargetExamples,
       problems,
       setAside: this.#setAside,
-      textMissing: this.#textMissing,
-      textDistinct: new Map(
-        [...this.#textMissing.keys()].map((name): [string, { distinct: number; capped: boolean }] => {
-          const seen = this.#textDistinct.get(name);
-          return [
-            name,
-            seen === null
-              ? { distinct: TEXT_DISTINCT_CAP, capped: true }
-              : { distinct: seen?.size ?? 0, capped: false },
-          ];
-        }),
-      ),
+      textMissing: this.#text.missing,
+      textDistinct: this.#text.distinctCounts(),
       unknownFields: this.#unknownFields,
       lines: this.#lines,
       previewRows: this.#preview,
@@ -389,15 +313,7 @@ export class TableBuilder implements RowSink {
       this.#cacheCodes.push(null);
       this.#cacheMisses.push(0);
       this.#allowed.push(column.categories ? new Set(column.categories) : null);
-      this.#problems.push({
-        typeMismatches: 0,
-        outOfRange: 0,
-        imputed: 0,
-        dropped: 0,
-        typeExamples: [],
-        rangeExamples: [],
-        missingExamples: [],
-      });
+      this.#problems.push(emptyColumnProblems());
       this.#nullable[j] = column.nullable ? 1 : 0;
       if (column.min !== undefined) this.#mins[j] = column.min;
       if (column.max !== undefined) this.#maxs[j] = column.max;
@@ -434,8 +350,7 @@ export class TableBuilder implements RowSink {
         case 'text':
           this.#kinds[j] = K_SKIP;
           this.#setAside.push({ column: column.name, reason: column.note ?? 'free text' });
-          this.#textColumns.push(j);
-          this.#textMissing.set(column.name, 0);
+          this.#text.add(j, column.name);
           break;
       }
     }
@@ -515,7 +430,8 @@ export class TableBuilder implements RowSink {
       this.#lineOffset = line - r;
       this.#lines.add(r, line);
     }
-    if (this.#textColumns.length > 0) this.#countTextMissing(row, null);
+    if (this.#text.indexes.length > 0)
+      this.#text.count(this.#names as string[], row, null, this.#options.missing);
     if (r < PREVIEW_ROWS) this.#preview.push(rowObject(this.#names as string[], row));
     this.#rowCount = r + 1;
   }
@@ -558,7 +474,7 @@ export class TableBuilder implements RowSink {
     }
     if (this.#objectKeys !== null) {
       const keys = Object.keys(row);
-      if (keys.length > present) this.#noteUnknownFields(keys, r, line);
+      if (keys.length > present) noteUnknownFields(this.#unknownFields, this.#nameIndex, keys, r, line);
     }
     if (this.#rowDrop) {
       this.#dropRow(r, line);
@@ -568,7 +484,8 @@ export class TableBuilder implements RowSink {
       this.#lineOffset = line - r;
       this.#lines.add(r, line);
     }
-    if (this.#textColumns.length > 0) this.#countTextMissing(null, row);
+    if (this.#text.indexes.length > 0)
+      this.#text.count(this.#names as string[], null, row, this.#options.missing);
     if (r < PREVIEW_ROWS) this.#preview.push({ ...row });
     this.#rowCount = r + 1;
   }
@@ -701,10 +618,8 @@ export class TableBuilder implements RowSink {
     this.#dictValues[j] = null;
     this.#cacheKeys[j] = null;
     this.#setAside.push({ column: column.name, reason });
-    this.#textColumns.push(j);
-    this.#textMissing.set(column.name, 0);
     // More distinct values than any cap already.
-    this.#textDistinct.set(column.name, null);
+    this.#text.add(j, column.name, true);
   }
 
   #writeMissing(j: number, r: number, line: number | null): void {
@@ -731,18 +646,12 @@ export class TableBuilder implements RowSink {
     else if (kind === K_CAT) (this.#codes[j] as Int32Array)[r] = -1;
   }
 
-  #problem(
-    j: number,
-    r: number,
-    raw: unknown,
-    line: number | null,
-    problem: CellProblem | 'missing' | 'missing_target',
-  ): void {
+  #problem(j: number, r: number, raw: unknown, line: number | null, problem: CellIssue): void {
     const column = this.#schemaColumns[j] as ColumnSchema;
     const counts = this.#problems[j] as ColumnProblems;
     const isTarget = j === this.#targetIndex;
     const policy = this.#options.rowPolicy;
-    if (policy === 'error') throw this.#valueError(column, raw, line, problem);
+    if (policy === 'error') throw cellValueError(column, raw, line, this.#record, problem);
     const example: QualityExample = {
       row: null,
       line,
@@ -751,18 +660,7 @@ export class TableBuilder implements RowSink {
     if (problem === 'missing_target') {
       this.#missingTargetRows++;
       if (this.#missingTargetExamples.length < MAX_EXAMPLES) this.#missingTargetExamples.push(example);
-    } else if (problem === 'type_mismatch') {
-      counts.typeMismatches++;
-      const placeholder = typeof raw === 'string' ? likelyPlaceholder(raw) : null;
-      if (placeholder !== null) {
-        counts.placeholders ??= new Map();
-        counts.placeholders.set(placeholder, (counts.placeholders.get(placeholder) ?? 0) + 1);
-      }
-      if (counts.typeExamples.length < MAX_EXAMPLES) counts.typeExamples.push(example);
-    } else if (problem === 'out_of_range') {
-      counts.outOfRange++;
-      if (counts.rangeExamples.length < MAX_EXAMPLES) counts.rangeExamples.push(example);
-    }
+    } else countCellProblem(counts, problem, raw, example);
     if (policy === 'drop' || isTarget) {
       // A target cannot be imputed: under 'impute' its row is dropped too.
       counts.dropped++;
@@ -776,43 +674,6 @@ export class TableBuilder implements RowSink {
     this.#markMissing(j, r);
   }
 
-  #valueError(
-    column: ColumnSchema,
-    raw: unknown,
-    line: number | null,
-    problem: CellProblem | 'missing' | 'missing_target',
-  ): EdgeflowError {
-    const where = `${line === null ? `Row ${this.#record}` : `Line ${line}`}, column "${column.name}"`;
-    const value = describeValue(raw);
-    const fix = `Fix the value, give the column another type in \`schema\`, or load with rowPolicy 'drop' or 'impute'.`;
-    let message: string;
-    if (problem === 'missing_target') {
-      message = `${where}: the target is missing. Fill it in, or load with rowPolicy 'drop' (a row without a target cannot be used).`;
-    } else if (problem === 'missing') {
-      message = `${where}: a value is missing and the schema says the column is not nullable. ${fix}`;
-    } else if (problem === 'out_of_range') {
-      const bounds = [
-        column.min !== undefined ? `min ${column.min}` : '',
-        column.max !== undefined ? `max ${column.max}` : '',
-        column.categories ? `one of ${column.categories.slice(0, 10).join(', ')}` : '',
-      ]
-        .filter(Boolean)
-        .join(', ');
-      message = `${where}: "${value}" is out of range${bounds ? ` (${bounds})` : ' (beyond float32)'}. ${fix}`;
-    } else {
-      const expected =
-        column.type === 'integer'
-          ? 'a whole number'
-          : column.type === 'numeric'
-            ? 'a number'
-            : `a ${column.type} value`;
-      message = `${where}: "${value}" is not ${expected} (column type ${column.type}). ${fix}`;
-    }
-    return new EdgeflowError('DATA_QUALITY', message, {
-      details: { line, record: this.#record, column: column.name, value, problem, type: column.type },
-    });
-  }
-
   #dropRow(r: number, line: number | null): void {
     this.#droppedRows++;
     if (this.#droppedExamples.length < MAX_EXAMPLES) this.#droppedExamples.push({ row: null, line });
@@ -823,118 +684,4 @@ export class TableBuilder implements RowSink {
       if (examples.length > 0 && examples[examples.length - 1]?.row === r) examples.pop();
     }
   }
-
-  #countTextMissing(cells: readonly string[] | null, object: Readonly<Record<string, unknown>> | null): void {
-    const names = this.#names as string[];
-    for (const j of this.#textColumns) {
-      const name = names[j] as string;
-      const raw = cells ? cells[j] : object?.[name];
-      const empty =
-        raw === null ||
-        raw === undefined ||
-        (typeof raw === 'string' && this.#options.missing.has(raw.trim()));
-      if (empty) this.#textMissing.set(name, (this.#textMissing.get(name) ?? 0) + 1);
-      else this.#noteTextValue(name, typeof raw === 'string' ? raw.trim() : String(raw));
-    }
-  }
-
-  #noteTextValue(name: string, value: string): void {
-    let seen = this.#textDistinct.get(name);
-    if (seen === null) return;
-    if (seen === undefined) {
-      seen = new Set();
-      this.#textDistinct.set(name, seen);
-    }
-    seen.add(value);
-    if (seen.size > TEXT_DISTINCT_CAP) this.#textDistinct.set(name, null);
-  }
-
-  #noteUnknownFields(keys: readonly string[], r: number, line: number | null): void {
-    for (const key of keys) {
-      if (this.#nameIndex.has(key)) continue;
-      let entry = this.#unknownFields.get(key);
-      if (!entry) {
-        if (this.#unknownFields.size >= 100) continue;
-        entry = { count: 0, examples: [] };
-        this.#unknownFields.set(key, entry);
-      }
-      entry.count++;
-      if (entry.examples.length < MAX_EXAMPLES) entry.examples.push({ row: r, line });
-    }
-  }
-}
-
-function objectKeysOf(rows: readonly Readonly<Record<string, unknown>>[]): string[] {
-  const keys: string[] = [];
-  const seen = new Set<string>();
-  for (const row of rows) {
-    for (const key of Object.keys(row)) {
-      if (!seen.has(key)) {
-        seen.add(key);
-        keys.push(key);
-      }
-    }
-  }
-  return keys;
-}
-
-function rowObject(names: readonly string[], row: readonly string[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (let j = 0; j < names.length; j++) out[names[j] as string] = row[j];
-  return out;
-}
-
-type Growable = Float32Array | Float64Array | Uint8Array | Int32Array;
-
-function grown<T extends Growable>(array: T | null, capacity: number): T | null {
-  if (array === null) return null;
-  const next = new (array.constructor as new (n: number) => T)(capacity);
-  next.set(array);
-  return next;
-}
-
-/**
- * Trims an array to `n` elements: a view when little capacity is left over (no copy), a copy when
- * more than a quarter would be wasted.
- */
-function trimToLength<T extends Growable>(array: T, n: number): T {
-  if (array.length === n) return array;
-  if (array.length - n > n / 4) return array.slice(0, n) as T;
-  return array.subarray(0, n) as T;
-}
-
-/** A mask with no missing cell becomes null, so "no missing values" has one representation. */
-function shrinkMask(mask: Uint8Array | null, n: number): Uint8Array | null {
-  if (!mask) return null;
-  const view = mask.subarray(0, n);
-  if (view.indexOf(1) === -1) return null;
-  return trimToLength(mask, n);
-}
-
-/**
- * Drops dictionary entries no kept row uses (categories seen only in dropped rows), renumbering
- * codes in order of first appearance so equal data always gets equal codes.
- */
-function pruneDictionary(
-  codes: Int32Array,
-  dictionary: string[],
-): { codes: Int32Array; dictionary: string[] } {
-  const remap = new Int32Array(dictionary.length).fill(-1);
-  const kept: string[] = [];
-  let inOrder = true;
-  for (let i = 0; i < codes.length; i++) {
-    const code = codes[i] as number;
-    if (code < 0) continue;
-    if (remap[code] === -1) {
-      if (code !== kept.length) inOrder = false;
-      remap[code] = kept.length;
-      kept.push(dictionary[code] as string);
-    }
-  }
-  if (inOrder && kept.length === dictionary.length) return { codes, dictionary };
-  for (let i = 0; i < codes.length; i++) {
-    const code = codes[i] as number;
-    if (code >= 0) codes[i] = remap[code] as number;
-  }
-  return { codes, dictionary: kept };
 }

@@ -270,6 +270,7 @@ export function createTrainingFacade(
       pool.call(pool.leastBusy(), (w) => w.promote(model, version, options)),
     predict: (model, versionOrAlias, rows) =>
       pool.call(pool.leastBusy(), (w) => w.predict(model, versionOrAlias, rows)),
+    predictRun: (runId, rows) => pool.call(pool.leastBusy(), (w) => w.predictRun(runId, rows)),
     async retrain(runId, datasetId, options) {
       // The earlier run's spec as stored: the model spec plus the split it used.
       const earlier = await runs.get(runId);

@@ -270,6 +270,15 @@ export interface LabTraining {
     versionOrAlias: number | string,
     rows: Array<Record<string, unknown>>,
   ): Promise<Prediction[]>;
+  /**
+   * Applies a finished run's model to raw rows before it is registered, from the draft the run left
+   * in IndexedDB (any lab of this origin, also after a reload), in a worker:
+   * `await lab.predictRun(run.id, [{ bill_length_mm: 39.1, island: 'Biscoe' }])`.
+   *
+   * @throws EdgeflowError `RUN_NOT_FOUND` when the run has no draft (not finished, registered — use
+   *   `predict` on its version — pruned or discarded); the codes of `predict` for the rows.
+   */
+  predictRun(runId: string, rows: Array<Record<string, unknown>>): Promise<Prediction[]>;
 }
 
 export type { ParityResult };

@@ -1,3 +1,6 @@
+// The object a lab worker exposes over comlink: the runtime methods here, composed with the parts that
+// live in their own files (worker-datasets, worker-training, worker-publish, worker-export), each a
+// factory over the shared LabWorkerContext (worker-context.ts).
 import * as tf from '@tensorflow/tfjs';
 import * as Comlink from 'comlink';
 import { DatasetCatalog } from '../data/dataset-catalog.ts';
@@ -7,37 +10,16 @@ import { activateBackend, BACKEND_ORDER } from '../runtime/backends.ts';
 import { missingKernels } from '../runtime/kernels.ts';
 import { DEFAULT_PROBE_SHAPE, measureTrainingThroughput, type ProbeShape } from '../runtime/probe.ts';
 import { selectBackend } from '../runtime/select-backend.ts';
-import type { BackendRequest, JobProfile, ProbeFigure, RuntimeReport } from '../runtime/types.ts';
-import { type BackendGate, createBackendGate } from './backend-gate.ts';
+import type { JobProfile, ProbeFigure, RuntimeReport } from '../runtime/types.ts';
+import { createBackendGate } from './backend-gate.ts';
 import { installEdgeflowThrowHandler } from './comlink-errors.ts';
+import type { LabWorkerContext, LabWorkerSettings } from './worker-context.ts';
 import { createDatasetMethods } from './worker-datasets.ts';
 import { createExportMethods } from './worker-export.ts';
 import { createPublishMethods } from './worker-publish.ts';
 import { createTrainingMethods } from './worker-training.ts';
 
-/** Settings the main thread hands each lab worker when it starts. */
-export interface LabWorkerSettings {
-  backend: BackendRequest;
-  /** Index of this worker in the pool, for names and logs. */
-  index: number;
-}
-
-/**
- * Per-worker state shared by the API's parts. Each part of the worker API (datasets, registry,
- * training) is a factory `(context) => methods` in its own file, composed below.
- */
-export interface LabWorkerContext {
-  readonly settings: LabWorkerSettings;
-  /** Activates the configured backend for a job (probing once for 'auto') and reports it. */
-  ensureBackend(job: JobProfile, options?: { reprobe?: boolean }): Promise<RuntimeReport>;
-  /** The datasets loaded in this worker, by id (their fingerprint): training reads them from here. */
-  readonly datasets: DatasetCatalog;
-  /**
-   * Admission for tfjs work: jobs under one key (a job profile) overlap; a job that switches the
-   * backend (parity) or needs another one waits. Wrap every section that runs tfjs ops.
-   */
-  readonly backendGate: BackendGate;
-}
+export type { LabWorkerContext, LabWorkerSettings } from './worker-context.ts';
 
 function createRuntimeMethods(context: LabWorkerContext) {
   return {

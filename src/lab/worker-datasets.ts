@@ -4,7 +4,7 @@ import { ingestDataset } from '../data/ingest.ts';
 import type { DataSource, IngestOptions, IngestProgress } from '../data/types.ts';
 import { EdgeflowError } from '../errors.ts';
 import type { DatasetSummary } from '../schemas/dataset.ts';
-import type { LabWorkerContext } from './worker-api.ts';
+import type { LabWorkerContext } from './worker-context.ts';
 
 /** Sources that can cross to a worker (structured-cloneable): a `URL` object travels as `{ url }`. */
 export type WorkerDataSource =

@@ -4,7 +4,7 @@
 // clone too), so the private key never exists as bytes.
 import { type PublishOptions, type PublishResult, publishVersion } from '../edge/publish.ts';
 import { createRegistry, type Registry } from '../registry/registry.ts';
-import type { LabWorkerContext } from './worker-api.ts';
+import type { LabWorkerContext } from './worker-context.ts';
 
 /** The options `lab.publish` takes; without `goldenRows`, the first rows of the version's dataset are used when this lab has it loaded. */
 export type LabPublishOptions = Omit<PublishOptions, 'now'> & {

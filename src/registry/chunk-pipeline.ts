@@ -87,7 +87,19 @@ export async function gatherChunks(
   return chunks;
 }
 
-/** Chunk sources over views that are already in memory (tfjs artifacts, imported files). */
-export function viewSources(views: readonly Uint8Array[]): ChunkSource[] {
-  return views.map((view) => ({ bytes: view.byteLength, read: () => view }));
+/**
+ * Chunk sources over views that are already in memory (tfjs artifacts, imported files). With
+ * `likelyNew` (bytes just handed over to be stored: a save, an import), each chunk is prepared
+ * before it is hashed, so the store's copy (Chromium moves a Blob's bytes to the browser process in
+ * the background) overlaps the digest instead of following it.
+ */
+export function viewSources(
+  views: readonly Uint8Array[],
+  options: { likelyNew?: boolean } = {},
+): ChunkSource[] {
+  return views.map((view) => ({
+    bytes: view.byteLength,
+    read: () => view,
+    ...(options.likelyNew ? { likelyNew: true } : {}),
+  }));
 }

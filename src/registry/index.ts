@@ -20,8 +20,10 @@ export {
   type WeightChunkRef,
   type WeightSpec,
 } from '../schemas/registry.ts';
+export type { MoveAliasOptions } from './alias-moves.ts';
 export { REGISTRY_CHANNEL } from './change-channel.ts';
 export { DEFAULT_CHUNK_BYTES, MAX_CHUNK_BYTES } from './content-hash.ts';
+export type { PutDatasetInput } from './datasets.ts';
 export { DEFAULT_SHARD_BYTES, MANIFEST_FILE, MODEL_FILE } from './export-files.ts';
 export { REGISTRY_DB_NAME, REGISTRY_DB_VERSION } from './idb-schema.ts';
 export type { ImportFiles } from './import-files.ts';
@@ -35,19 +37,8 @@ export {
 } from './io-handlers.ts';
 export { MemoryModelStore } from './memory-store.ts';
 export type { PersistenceResult } from './quota.ts';
-export {
-  type CreateRunInput,
-  createRegistry,
-  type ImportVersionOptions,
-  type MoveAliasOptions,
-  type PruneOptions,
-  type PutDatasetInput,
-  type RegisterVersionInput,
-  Registry,
-  type RegistryOptions,
-  type RunPatch,
-  type VersionMetadataInput,
-} from './registry.ts';
+export { createRegistry, Registry, type RegistryOptions } from './registry.ts';
+export type { CreateRunInput, RunPatch } from './runs.ts';
 export type { LayersModelLike, TensorLike } from './tensor-weights.ts';
 export type {
   AliasMoveRequest,
@@ -60,6 +51,7 @@ export type {
   Lineage,
   ListRunsOptions,
   ListVersionsOptions,
+  ModelDraft,
   ModelStore,
   RegistryChange,
   RegistryChangeListener,
@@ -70,3 +62,6 @@ export type {
   VersionOrder,
   VersionPage,
 } from './types.ts';
+export type { PruneOptions } from './version-delete.ts';
+export type { ImportVersionOptions } from './version-import.ts';
+export type { RegisterVersionInput, VersionMetadataInput } from './version-metadata.ts';

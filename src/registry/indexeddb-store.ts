@@ -2,7 +2,7 @@
 // IndexedDB transaction. A transaction commits by itself as soon as the event loop finds it with no
 // pending request (IndexedDB spec, "transaction lifetime"), so nothing inside one awaits anything but
 // IndexedDB requests: hashing and validation happen before the transaction opens.
-import { type IDBPDatabase, type IDBPTransaction, openDB, type StoreNames } from 'idb';
+import { type IDBPDatabase, type IDBPObjectStore, type IDBPTransaction, openDB, type StoreNames } from 'idb';
 import { EdgeflowError } from '../errors.ts';
 import type {
   Alias,
@@ -37,6 +37,7 @@ import {
 } from './store-errors.ts';
 import type {
   AliasMoveRequest,
+  ChunkPayload,
   CommitVersionRequest,
   CommitVersionResult,
   DatasetChunk,
@@ -89,6 +90,48 @@ async function readBlob(blob: Blob): Promise<ArrayBuffer | undefined> {
 
 function isQuotaError(error: unknown): boolean {
   return (error as { name?: unknown } | null)?.name === 'QuotaExceededError';
+}
+
+/** Bytes of the chunks that come with their bytes (the ones a commit may have to write). */
+function bytesBrought(chunks: readonly ChunkPayload[]): number {
+  return chunks.reduce((sum, c) => sum + (c.data ? c.bytes : 0), 0);
+}
+
+/**
+ * Counts every chunk of a commit in the store and, in the same batch of requests, writes the ones
+ * that come with bytes; resolves to the counts (0: the chunk was not stored before this commit).
+ *
+ * Why both at once: each wait for IndexedDB is a round trip to the browser process, which on a busy
+ * device costs as much as the writing itself, and the bytes should start travelling as early as
+ * possible. Requests of a transaction run in the order they are issued, so each count still sees
+ * the store as it was before the put after it. A chunk that comes with bytes is almost always new
+ * (the registry leaves out the bytes of chunks it believes stored); one that was stored already is
+ * written again with the same bytes, which leaves it as it was. A failed check after this aborts
+ * the transaction, and the writes with it.
+ */
+async function lookUpAndWriteChunks(
+  chunks: IDBPObjectStore<RegistryDbSchema, Names[], 'chunks', 'readwrite'>,
+  unique: ReadonlyMap<string, ChunkPayload>,
+): Promise<number[]> {
+  const counts: Promise<number>[] = [];
+  const writes: Promise<unknown>[] = [];
+  try {
+    for (const chunk of unique.values()) {
+      counts.push(chunks.count(chunk.sha256));
+      if (chunk.data) {
+        writes.push(chunks.put({ sha256: chunk.sha256, bytes: chunk.bytes, data: toBlob(chunk.data) }));
+      }
+    }
+  } catch (error) {
+    // A put can throw synchronously (QuotaExceededError, DataCloneError); the requests already
+    // issued then reject with AbortError once the transaction aborts: observe them.
+    for (const pending of [...counts, ...writes]) pending.catch(() => undefined);
+    throw error;
+  }
+  // `count`, not `getKey`: Chromium's in-memory (incognito) IndexedDB reads the whole value for
+  // `getKey`, which for a 16 MB chunk costs ~15 ms there.
+  const [present] = await Promise.all([Promise.all(counts), Promise.all(writes)]);
+  return present;
 }
 
 /**
@@ -232,27 +275,31 @@ export class IndexedDbModelStore implements ModelStore {
   }
 
   async commitVersion(request: CommitVersionRequest): Promise<CommitVersionResult> {
-    // Bytes of the chunks this commit must add: known once the transaction has looked them up.
-    let bytesNeeded = request.chunks.reduce((sum, c) => sum + c.bytes, 0);
+    // Bytes of the chunks this commit must add: those it brings bytes for until the transaction
+    // has looked them up (a write that fails for quota can fail before that).
+    let bytesNeeded = bytesBrought(request.chunks);
     return this.write(
       ['models', 'versions', 'chunks'],
       async (tx) => {
         const models = tx.objectStore('models');
         const versions = tx.objectStore('versions');
         const chunks = tx.objectStore('chunks');
-        const existing = await models.get(request.model);
+        const unique = new Map(request.chunks.map((c) => [c.sha256, c]));
+        // One round trip looks everything up, and the new chunks' bytes go out with it (see
+        // `lookUpAndWriteChunks`); the checks below abort the transaction, undoing those writes.
+        const [existing, explicitKey, present] = await Promise.all([
+          models.get(request.model),
+          request.version === undefined ? undefined : versions.getKey([request.model, request.version]),
+          lookUpAndWriteChunks(chunks, unique),
+        ]);
         const lastVersion = existing?.lastVersion ?? 0;
         let version = lastVersion + 1;
         if (request.version !== undefined) {
           version = request.version;
-          const exists = (await versions.getKey([request.model, version])) !== undefined;
+          const exists = explicitKey !== undefined;
           if (exists || version <= lastVersion)
             throw versionConflict(request.model, version, lastVersion, exists);
         }
-        const unique = new Map(request.chunks.map((c) => [c.sha256, c]));
-        // `count`, not `getKey`: Chromium's in-memory (incognito) IndexedDB reads the whole value for
-        // `getKey`, which for a 16 MB chunk costs ~15 ms there.
-        const present = await Promise.all([...unique.keys()].map((hash) => chunks.count(hash)));
         const missing = [...unique.values()].filter((_, i) => present[i] === 0);
         const vanished = missing.find((chunk) => !chunk.data);
         if (vanished) throw chunkVanished(request.model, vanished.sha256);
@@ -265,26 +312,7 @@ export class IndexedDbModelStore implements ModelStore {
           createdAt: request.at,
           chunkRefs: [...unique.keys()],
         };
-        const writes: Promise<unknown>[] = [];
-        try {
-          for (const chunk of missing) {
-            writes.push(
-              chunks.put({
-                sha256: chunk.sha256,
-                bytes: chunk.bytes,
-                data: toBlob(chunk.data as Uint8Array | Blob),
-              }),
-            );
-          }
-          writes.push(versions.put(record));
-          writes.push(models.put(modelAfterCommit(existing, request, version)));
-        } catch (error) {
-          // A put can throw synchronously (QuotaExceededError, DataCloneError); the requests
-          // already issued then reject with AbortError once the transaction aborts: observe them.
-          for (const pending of writes) pending.catch(() => undefined);
-          throw error;
-        }
-        await Promise.all(writes);
+        await Promise.all([versions.put(record), models.put(modelAfterCommit(existing, request, version))]);
         return { version: stripRefs(record), chunksWritten: missing.length, bytesWritten: bytesNeeded };
       },
       { bytesNeeded: () => bytesNeeded },
@@ -360,15 +388,17 @@ export class IndexedDbModelStore implements ModelStore {
   }
 
   async putDraft(request: PutDraftRequest): Promise<PutDraftResult> {
-    let bytesNeeded = request.chunks.reduce((sum, c) => sum + c.bytes, 0);
+    let bytesNeeded = bytesBrought(request.chunks);
     return this.write(
       ['versions', 'chunks', 'drafts'],
       async (tx) => {
         const chunks = tx.objectStore('chunks');
         const drafts = tx.objectStore('drafts');
-        const previous = await drafts.get(request.runId);
         const unique = new Map(request.chunks.map((c) => [c.sha256, c]));
-        const present = await Promise.all([...unique.keys()].map((hash) => chunks.count(hash)));
+        const [previous, present] = await Promise.all([
+          drafts.get(request.runId),
+          lookUpAndWriteChunks(chunks, unique),
+        ]);
         const missing = [...unique.values()].filter((_, i) => present[i] === 0);
         const vanished = missing.find((chunk) => !chunk.data);
         if (vanished) throw chunkVanished(`run ${request.runId}`, vanished.sha256);
@@ -379,23 +409,7 @@ export class IndexedDbModelStore implements ModelStore {
           version: request.draft,
           chunkRefs: [...unique.keys()],
         };
-        const writes: Promise<unknown>[] = [];
-        try {
-          for (const chunk of missing) {
-            writes.push(
-              chunks.put({
-                sha256: chunk.sha256,
-                bytes: chunk.bytes,
-                data: toBlob(chunk.data as Uint8Array | Blob),
-              }),
-            );
-          }
-          writes.push(drafts.put(record));
-        } catch (error) {
-          for (const pending of writes) pending.catch(() => undefined);
-          throw error;
-        }
-        await Promise.all(writes);
+        await drafts.put(record);
         // The draft this one replaced may have been the last user of some chunks.
         if (previous) {
           const stale = previous.chunkRefs.filter((hash) => !unique.has(hash));

@@ -5,7 +5,16 @@ import type { io } from '@tensorflow/tfjs';
 import { EdgeflowError } from '../errors.ts';
 import type { ModelVersion } from '../schemas/registry.ts';
 import { artifactsInfo } from './artifacts.ts';
-import type { Registry, VersionMetadataInput } from './registry.ts';
+import type { RegisterVersionInput, VersionMetadataInput } from './version-metadata.ts';
+
+/**
+ * What the handlers need of a registry: registering artifacts and loading them. `Registry` has
+ * both; naming only these keeps this module below the facade (no import cycle).
+ */
+export interface ArtifactsRegistry {
+  registerVersion(input: RegisterVersionInput): Promise<ModelVersion>;
+  loadArtifacts(model: string, versionOrAlias?: number | string): Promise<io.ModelArtifacts>;
+}
 
 /** An IOHandler that registers a new version on `save`, and remembers which. */
 export interface RegistrySaveHandler extends io.IOHandler {
@@ -21,7 +30,7 @@ export interface RegistryLoadHandler extends io.IOHandler {
 
 /** Builds the save handler behind `registry.saveHandler()`. */
 export function createSaveHandler(
-  registry: Registry,
+  registry: ArtifactsRegistry,
   model: string,
   options: VersionMetadataInput = {},
 ): RegistrySaveHandler {
@@ -39,7 +48,7 @@ export function createSaveHandler(
 
 /** Builds the load handler behind `registry.loadHandler()`. */
 export function createLoadHandler(
-  registry: Registry,
+  registry: ArtifactsRegistry,
   model: string,
   versionOrAlias: number | string,
 ): RegistryLoadHandler {
@@ -65,7 +74,7 @@ export interface TfIoRouters {
 
 // tfjs keeps routers in a process-wide list with no way to remove one, so each `tf.io` gets its
 // routers once; later calls only change which registry they serve.
-const routed = new WeakMap<object, { registry: Registry }>();
+const routed = new WeakMap<object, { registry: ArtifactsRegistry }>();
 
 /**
  * Lets tfjs resolve `edgeflow://` URLs through `registry`: `model.save('edgeflow://iris')` registers a
@@ -77,7 +86,7 @@ const routed = new WeakMap<object, { registry: Registry }>();
  * registerEdgeflowRouter(tf, registry);
  * const model = await tf.loadLayersModel('edgeflow://iris@champion');
  */
-export function registerEdgeflowRouter(tf: { io: TfIoRouters }, registry: Registry): void {
+export function registerEdgeflowRouter(tf: { io: TfIoRouters }, registry: ArtifactsRegistry): void {
   const existing = routed.get(tf.io);
   if (existing) {
     existing.registry = registry;

@@ -39,7 +39,10 @@ export interface CommitVersionRequest {
   chunks: readonly ChunkPayload[];
   /** Creation time (ms since the epoch). */
   at: number;
-  /** Called once every input is checked, right before the write starts (progress reporting). */
+  /**
+   * Called once every input is checked, before the version record is written (progress reporting).
+   * A store may have started sending new chunk bytes already; a failed check still writes nothing.
+   */
   onWriting?: () => void;
 }
 

@@ -129,6 +129,12 @@ test('a "." placeholder is flagged and reloaded as missing; decimal commas load 
   const page = await context.newPage();
   const problems = watchConsole(page);
   await page.goto(inject('demoUrl'));
+  // Point 8: the file the first test loaded (its own file, in this browser profile) comes back on a
+  // new page with its chosen target; the file input waits for that restore (a file chosen during
+  // it would otherwise race it, and the restore would replace the user's choice).
+  await expect
+    .poll(() => page.getByTestId('dataset-title').textContent().catch(() => ''), { timeout: 180_000 })
+    .toMatch(/regression-missing\.csv: 251 rows, .*target mpg \(regression\)/);
 
   // Point 4: "." in sex and body_mass_g and "-" in observer are offered as missing values.
   await loadFile(page, 'placeholders.csv');

@@ -176,6 +176,41 @@ test('try the model: a typed row gives a class and every class probability; a CS
   render(null, root);
 });
 
+test('try the model: a finished run not registered yet is offered from its draft and predicts', async () => {
+  const id = datasetState.value?.id as string;
+  const run = await lab.train(id, tiny).done;
+  render(<TryPanel lab={lab} />, root);
+  await until(() => expect(byTestId('try-panel')).toBeTruthy(), { timeout: 10_000 });
+  const select = byTestId<HTMLSelectElement>('try-model');
+  const choice = `run:${run.id}`;
+  await until(() => expect([...select.options].map((o) => o.value)).toContain(choice));
+  expect(select.querySelector(`option[value="${choice}"]`)?.parentElement?.getAttribute('label')).toBe(
+    'Finished runs, not registered',
+  );
+  select.value = choice;
+  select.dispatchEvent(new Event('change', { bubbles: true }));
+  await until(() => expect(byTestId('try-draft-note')).toBeTruthy());
+  expect(root.querySelector('[data-testid="try-version"]')).toBeNull();
+  await until(() => expect(byTestId('try-fill')).toBeTruthy());
+  byTestId('try-fill').click();
+  await until(() =>
+    expect((root.querySelector('input[data-testid^="try-input-"]') as HTMLInputElement).value).not.toBe(''),
+  );
+  byTestId('try-predict').click();
+  await until(() => expect(byTestId('try-predictions')).toBeTruthy(), { timeout: 30_000 });
+  expect(byTestId('try-predictions').querySelector('caption')?.textContent).toContain('(not registered)');
+  const probabilities = [...root.querySelectorAll('td[data-testid^="probability-"]')].map((td) =>
+    Number(td.textContent),
+  );
+  const classes = (datasetState.value?.schema.target?.classes ?? []) as string[];
+  expect(probabilities).toHaveLength(classes.length);
+  expect(Math.abs(probabilities.reduce((a, b) => a + b, 0) - 1)).toBeLessThan(0.01);
+  // Registered, the run leaves the drafts' group (it is tried as a version from then on).
+  await lab.register(run.id, { model: `tried-${suffix}` });
+  await until(() => expect([...select.options].map((o) => o.value)).not.toContain(choice));
+  render(null, root);
+});
+
 test('k-fold from the experiment setup: k runs tagged by fold, summarised as mean ± sd', async () => {
   const dataset = datasetState.value;
   if (!dataset) throw new Error('no dataset');

@@ -139,3 +139,44 @@ test('lab.exportVersion builds the .zip in a worker; it imports back with the sa
   expect(imported.pipeline).toEqual(v.pipeline);
   expect(await codeOf(lab.exportVersion(model, 99))).toBe('VERSION_NOT_FOUND');
 });
+
+test('a finished run can be tried before it is registered: predictRun from its draft, also from a new lab, predicts what its version will', async () => {
+  const run = await lab.train(dataset, spec(4, 4)).done;
+  const preview = await lab.previewDataset(dataset, 5);
+  const target = csv.target;
+  const rows = preview.rows.map((row) =>
+    Object.fromEntries(Object.entries(row).filter(([k]) => k !== target)),
+  );
+  const tried = await lab.predictRun(run.id, rows);
+  expect(tried).toHaveLength(5);
+  for (const p of tried) {
+    if (!('probabilities' in p))
+      throw new Error(`a classification prediction has probabilities: ${JSON.stringify(p)}`);
+    const sum = Object.values(p.probabilities).reduce((a, b) => a + b, 0);
+    expect(sum).toBeCloseTo(1, 5);
+    expect(Object.keys(p.probabilities)).toContain(p.label);
+  }
+  // Another lab (as after a reload) reads the same draft and gets the same predictions.
+  const other = await createLab({ backend: 'wasm', workers: 1 });
+  try {
+    expect(await other.predictRun(run.id, rows)).toEqual(tried);
+  } finally {
+    await other.dispose();
+  }
+  // Registered, the version predicts the same rows alike; the run has no draft any more.
+  const model = `tried-${suffix}`;
+  const v = await lab.register(run.id, { model });
+  const byVersion = await lab.predict(model, v.version, rows);
+  byVersion.forEach((p, i) => {
+    const q = tried[i];
+    if (!('probabilities' in p) || !q || !('probabilities' in q)) throw new Error('classification expected');
+    expect(p.label).toBe(q.label);
+    for (const [label, probability] of Object.entries(p.probabilities))
+      expect(probability).toBeCloseTo(q.probabilities[label] as number, 5);
+  });
+  const gone = await lab
+    .predictRun(run.id, rows)
+    .catch((e: unknown) => e as { code?: string; message?: string });
+  expect((gone as { code?: string }).code).toBe('RUN_NOT_FOUND');
+  expect((gone as { message?: string }).message).toContain('predict its version instead');
+});

@@ -27,6 +27,8 @@ test('the edgeflow/monitor bundle holds no module of src/train/, src/lab/ or src
     .filter((id) => id.startsWith(root))
     .map((id) => id.slice(root.length));
   expect(modules).toContain('src/monitor/predictor.ts');
-  expect(modules).toContain('src/data/pipeline.ts');
+  // src/data/pipeline.ts only re-exports; the predict-time steps live in its pipeline-*.ts modules.
+  expect(modules).toContain('src/data/pipeline-numeric.ts');
+  expect(modules).toContain('src/data/pipeline-categorical.ts');
   expect(modules.filter((m) => /^src\/(train|lab|telemetry|evaluate)\//.test(m))).toEqual([]);
 }, 60_000);
