@@ -46,7 +46,7 @@ export async function saveDraft(
   const label = `draft of run ${runId}`;
   const pinned = pinWeights(label, tfModel, context.chunkBytes, context.tensorDigests);
   try {
-    const draft = liveModelDraft(label, tfModel, pinned, { runId, ...options });
+    const draft = liveModelDraft(label, tfModel, pinned, { ...options, runId });
     const { result, chunks } = await writeWithChunks(context, pinned.sources, (chunks, weights) => {
       const at = context.now();
       // Checked as the version it becomes (under a placeholder name), so registering it cannot fail on it.
@@ -63,12 +63,13 @@ export async function saveDraft(
 }
 
 /** The draft of run `runId`, or undefined (never saved, registered, or pruned). @throws INVALID_ARGUMENT (a store without drafts) */
-export function getDraft(context: RegistryContext, runId: string): Promise<ModelDraft | undefined> {
+export async function getDraft(context: RegistryContext, runId: string): Promise<ModelDraft | undefined> {
+  // async: a store without drafts rejects, as every other registry call does, instead of throwing.
   return draftStore(context.store).getDraft(runId);
 }
 
 /** Every draft, oldest first. @throws INVALID_ARGUMENT (a store without drafts) */
-export function listDrafts(context: RegistryContext): Promise<ModelDraft[]> {
+export async function listDrafts(context: RegistryContext): Promise<ModelDraft[]> {
   return draftStore(context.store).listDrafts();
 }
 

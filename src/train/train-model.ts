@@ -121,6 +121,7 @@ function checkSplit(name: string, split: TrainSplit, io: ModelIo, spec: ModelSpe
       { details: { split: name, row: Math.floor(bad / io.outputs), value: String(y[bad]) } },
     );
   }
+  // Stryker disable next-line ArrayDeclaration: equivalent, a regression split's class counts are never read
   return [];
 }
 
@@ -233,11 +234,13 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainResul
       monitor,
       patience: Number.MAX_SAFE_INTEGER,
       minDelta: 0,
+      // Stryker disable next-line BooleanLiteral: equivalent, the tracker never reads restoreBestWeights
       restoreBestWeights: false,
     });
 
   const timings: TrainTimings = { totalMs: 0, setupMs: 0, trainMs: 0, validationMs: 0, readbackMs: 0 };
   const history: EpochRecord[] = [];
+  // Stryker disable next-line ArrayDeclaration: equivalent, tf.dispose skips a string
   const owned: tf.Tensor[] = [];
   let optimizer: tf.Optimizer | null = null;
   let lastGood: WeightSnapshot | null = null;
@@ -334,8 +337,10 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainResul
   };
 
   const evaluate = async (split: { x: tf.Tensor; y: tf.Tensor2D; count: number }, epoch: number) => {
+    // Stryker disable next-line ArrayDeclaration: equivalent, a zero scalar broadcasts to the same sums
     let sums: tf.Tensor1D = tf.zeros([2]);
     try {
+      // Stryker disable next-line EqualityOperator: equivalent for `<=`, an empty last chunk adds zero sums
       for (let start = 0; start < split.count; start += VALIDATION_CHUNK) {
         throwIfStopped(epoch, batchesPerEpoch - 1);
         const size = Math.min(VALIDATION_CHUNK, split.count - start);
@@ -367,6 +372,7 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainResul
     const valData = validation ? { ...uploadSplit(validation, io, spec), count: validation.count } : null;
     if (valData) owned.push(valData.x, valData.y);
     const classWeightTensor = classWeights ? tf.tensor1d(classWeights, 'float32') : null;
+    // Stryker disable next-line ConditionalExpression: equivalent when true, tf.dispose skips a null
     if (classWeightTensor) owned.push(classWeightTensor);
     optimizer = createOptimizer(spec);
     lastGood = snapshotWeights(model);
@@ -387,6 +393,7 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainResul
         for (let batch = 0; batch < batchesPerEpoch; batch++) {
           throwIfStopped(epoch, batch);
           const due = performance.now() - lastCheckAt >= interval;
+          // Stryker disable next-line ConditionalExpression,LogicalOperator: equivalent, settling with nothing pending (or before it is due) only waits sooner
           if (due && pending) {
             // Back-pressure: at most one readback in flight, so the CPU never queues more than
             // about one interval of work ahead of the GPU.
@@ -404,6 +411,7 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainResul
             const indices = order.slice(start, size);
             const xb = tf.gather(trainData.x, indices);
             const yb = tf.gather(trainData.y, indices);
+            // Stryker disable next-line UnaryOperator: equivalent, axis 1 is axis -1 of the 2-D labels
             const exampleWeights = classWeightTensor ? tf.sum(tf.mul(yb, classWeightTensor), -1) : null;
             let prediction: tf.Tensor | null = null;
             const value = opt.minimize(
@@ -415,6 +423,7 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainResul
               trainables,
             ) as tf.Scalar;
             const kept = prediction as tf.Tensor | null;
+            // Stryker disable next-line ConditionalExpression,StringLiteral: unreachable, minimize always calls the loss function, which sets prediction
             if (!kept) throw new EdgeflowError('INTERNAL', 'The training step produced no prediction.');
             const batchMetric = metricSum(spec.task, yb, kept);
             kept.dispose();
@@ -454,6 +463,7 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainResul
       const loss = (values[0] ?? Number.NaN) / train.count;
       if (!Number.isFinite(loss) || !Number.isFinite(values[2] ?? Number.NaN)) {
         divergence = { epoch, batch: batchesPerEpoch - 1, loss: Number.isFinite(loss) ? Number.NaN : loss };
+        // Stryker disable next-line ArithmeticOperator: equivalent, a divergence error takes its batch from `divergence`
         throwIfStopped(epoch, batchesPerEpoch - 1);
       }
       let valLoss: number | null = null;
@@ -464,6 +474,7 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainResul
         timings.validationMs += performance.now() - valStart;
         if (!Number.isFinite(result.loss)) {
           divergence = { epoch, batch: batchesPerEpoch - 1, loss: result.loss };
+          // Stryker disable next-line ArithmeticOperator: equivalent, a divergence error takes its batch from `divergence`
           throwIfStopped(epoch, batchesPerEpoch - 1);
         }
         valLoss = result.loss;
@@ -513,6 +524,7 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainResul
     }
 
     const lastEpoch = history[history.length - 1]?.epoch;
+    // Stryker disable next-line LogicalOperator: equivalent, `best` is set only when restoreBest is true
     if (restoreBest && best && bestTracker.bestEpoch !== lastEpoch) {
       restoreWeights(model, best);
       restoredBestWeights = true;
@@ -536,6 +548,7 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainResul
   } finally {
     await settlePending();
     yielder.close();
+    // Stryker disable next-line ArrayDeclaration: equivalent, tf.dispose skips a string
     tf.dispose([...owned, ...(lossSum ? [lossSum] : []), ...(metricTotal ? [metricTotal] : [])]);
     disposeSnapshot(lastGood);
     disposeSnapshot(best);

@@ -133,7 +133,14 @@ test('a "." placeholder is flagged and reloaded as missing; decimal commas load 
   // new page with its chosen target; the file input waits for that restore (a file chosen during
   // it would otherwise race it, and the restore would replace the user's choice).
   await expect
-    .poll(() => page.getByTestId('dataset-title').textContent().catch(() => ''), { timeout: 180_000 })
+    .poll(
+      () =>
+        page
+          .getByTestId('dataset-title')
+          .textContent()
+          .catch(() => ''),
+      { timeout: 180_000 },
+    )
     .toMatch(/regression-missing\.csv: 251 rows, .*target mpg \(regression\)/);
 
   // Point 4: "." in sex and body_mass_g and "-" in observer are offered as missing values.
