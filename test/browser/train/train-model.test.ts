@@ -94,13 +94,26 @@ describe('trainModel on cpu', () => {
       });
       const model = buildModel(spec, { featureCount: 4, classCount: 3 });
       const reports: Array<{ at: number; epoch: number }> = [];
-      await trainModel({
-        model,
-        spec,
-        train,
-        onProgress: (p) => reports.push({ at: performance.now(), epoch: p.epoch }),
-        progressIntervalMs: 50,
+      // Each report is stamped with the clock reading the throttle itself made just before calling
+      // back (the last performance.now() before the callback): a reading taken inside the callback
+      // can come late by a GC pause or a preemption, which made a 50 ms gap measure 48.9 ms in CI.
+      const realNow = performance.now.bind(performance);
+      let lastReading = 0;
+      const clock = vi.spyOn(performance, 'now').mockImplementation(() => {
+        lastReading = realNow();
+        return lastReading;
       });
+      try {
+        await trainModel({
+          model,
+          spec,
+          train,
+          onProgress: (p) => reports.push({ at: lastReading, epoch: p.epoch }),
+          progressIntervalMs: 50,
+        });
+      } finally {
+        clock.mockRestore();
+      }
       const epochEnd = (i: number): boolean => reports[i + 1]?.epoch !== reports[i]?.epoch;
       expect(reports.filter((_, i) => epochEnd(i)).map((r) => r.epoch)).toEqual([0, 1, 2, 3]);
       expect(reports.length).toBeGreaterThan(4);
