@@ -6,7 +6,8 @@ import { deleteDB } from 'idb';
 import { afterEach, expect, test } from 'vitest';
 import { sha256Hex } from '../../../src/registry/content-hash.ts';
 import { IndexedDbModelStore } from '../../../src/registry/indexeddb-store.ts';
-import type { ChunkPayload, CommitVersionRequest, VersionDraft } from '../../../src/registry/types.ts';
+import type { ChunkPayload, CommitVersionRequest } from '../../../src/registry/types.ts';
+import { draftOf } from '../../fixtures/registry/version-draft.ts';
 
 const opened: { store: IndexedDbModelStore; name: string }[] = [];
 
@@ -38,28 +39,7 @@ function request(
   chunks: readonly ChunkPayload[],
   extra: Partial<CommitVersionRequest> = {},
 ): CommitVersionRequest {
-  const draft: VersionDraft = {
-    description: '',
-    runId: null,
-    datasetFingerprint: null,
-    pipeline: null,
-    profile: null,
-    signature: null,
-    metrics: {},
-    tags: [],
-    format: null,
-    generatedBy: null,
-    convertedBy: null,
-    topology: { layers: 1 },
-    trainingConfig: null,
-    weightSpecs: [],
-    source: { kind: 'register', from: null },
-    weights: {
-      sha256: 'b'.repeat(64),
-      bytes: chunks.reduce((sum, c) => sum + c.bytes, 0),
-      chunks: chunks.map((c) => ({ sha256: c.sha256, bytes: c.bytes })),
-    },
-  };
+  const draft = draftOf(chunks, { topology: { layers: 1 } });
   return { model, modelDefaults: { description: '', tags: [] }, draft, chunks, at: 1, ...extra };
 }
 

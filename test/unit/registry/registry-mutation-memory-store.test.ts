@@ -4,7 +4,8 @@
 import { describe, expect, test } from 'vitest';
 import { sha256Hex } from '../../../src/registry/content-hash.ts';
 import { MemoryModelStore, type ModelVersion, type Run } from '../../../src/registry/index.ts';
-import type { ChunkPayload, VersionDraft } from '../../../src/registry/types.ts';
+import type { ChunkPayload } from '../../../src/registry/types.ts';
+import { draftOf } from '../../fixtures/registry/version-draft.ts';
 import { codeOf } from '../../helpers/error-code.ts';
 import { errorOf } from './registry-mutation-fixtures.ts';
 
@@ -13,32 +14,6 @@ async function chunk(
 ): Promise<{ sha256: string; bytes: number; data: Uint8Array<ArrayBuffer> }> {
   const data = new Uint8Array(bytes);
   return { sha256: await sha256Hex(data), bytes: data.byteLength, data };
-}
-
-function draftOf(chunks: readonly ChunkPayload[], extra: Partial<VersionDraft> = {}): VersionDraft {
-  return {
-    description: '',
-    runId: null,
-    datasetFingerprint: null,
-    pipeline: null,
-    profile: null,
-    signature: null,
-    metrics: {},
-    tags: [],
-    format: null,
-    generatedBy: null,
-    convertedBy: null,
-    topology: { t: 1 },
-    trainingConfig: null,
-    weightSpecs: [],
-    source: { kind: 'register', from: null },
-    weights: {
-      sha256: 'a'.repeat(64),
-      bytes: chunks.reduce((s, c) => s + c.bytes, 0),
-      chunks: chunks.map((c) => ({ sha256: c.sha256, bytes: c.bytes })),
-    },
-    ...extra,
-  };
 }
 
 async function commit(
