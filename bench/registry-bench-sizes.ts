@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { IndexedDbModelStore } from '../src/registry/indexeddb-store.ts';
 import { createRegistry, type Registry } from '../src/registry/registry.ts';
 import { denseModelOfSize } from '../test/fixtures/registry/dense-models.ts';
-import type { BenchContext, BenchMeasurement } from './harness.ts';
+import { type BenchContext, type BenchMeasurement, median, type TimedSide } from './harness.ts';
 
 /** What one size's timing gets to work with. */
 export interface ModelSizeCase {
@@ -22,6 +22,55 @@ export interface AlternatedTimes {
   theirs: number;
   oursAll: number[];
   theirsAll: number[];
+  /** Saves: what tfjs's own promise took each round (it resolves before its commit). */
+  tfjsResolvedAll?: number[];
+}
+
+/**
+ * tfjs's `model.save(path)` timed up to the commit of its write: the save, then a read-only
+ * transaction on tfjs's model store, which IndexedDB starts only once the read-write transaction
+ * created before it (tfjs's put) has finished. The time tfjs's own promise took is recorded too.
+ */
+export function tfjsSaveUntilCommitted(
+  model: tf.LayersModel,
+  path: string,
+): { side: TimedSide; takeResolved(): number[]; close(): void } {
+  let db: IDBDatabase | undefined;
+  let resolved: number[] = [];
+  const open = () =>
+    new Promise<IDBDatabase>((resolve, reject) => {
+      // Opened only after tfjs created its database: opening it first would create it without stores.
+      const request = indexedDB.open('tensorflowjs');
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+  const committed = async () => {
+    db ??= await open();
+    const tx = db.transaction('models_store', 'readonly');
+    tx.objectStore('models_store').count();
+    await new Promise<void>((resolve, reject) => {
+      tx.oncomplete = () => resolve();
+      tx.onerror = () => reject(tx.error);
+    });
+  };
+  return {
+    side: {
+      setup: () => tf.io.removeModel(path).catch(() => undefined),
+      run: async () => {
+        const start = performance.now();
+        await model.save(path);
+        resolved.push(performance.now() - start);
+        await committed();
+      },
+    },
+    takeResolved() {
+      // The first run is timeAlternating's untimed warm-up.
+      const taken = resolved.slice(1);
+      resolved = [];
+      return taken;
+    },
+    close: () => db?.close(),
+  };
 }
 
 /**
@@ -51,6 +100,13 @@ export function timesMeasurement(
       bytes: model.countParams() * 4,
       oursAll: times.oursAll.map(Math.round),
       theirsAll: times.theirsAll.map(Math.round),
+      ...(times.tfjsResolvedAll
+        ? {
+            tfjsResolvedMs: Math.round(median(times.tfjsResolvedAll) * 10) / 10,
+            ratioToTfjsResolved: Math.round((median(times.tfjsResolvedAll) / times.ours) * 1000) / 1000,
+            tfjsResolvedAll: times.tfjsResolvedAll.map(Math.round),
+          }
+        : {}),
     },
   };
 }

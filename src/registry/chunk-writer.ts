@@ -7,6 +7,17 @@ import { weightsDigest } from './content-hash.ts';
 import type { RegistryContext } from './registry-context.ts';
 import type { ChunkPayload, VersionDraft } from './types.ts';
 
+/** One buffer holding `parts` one after another. */
+function joinParts(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((sum, p) => sum + p.byteLength, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.byteLength;
+  }
+  return out;
+}
+
 /** The `weights` field of a version naming `chunks` in order. */
 export async function weightsOf(chunks: readonly ChunkPayload[]): Promise<VersionDraft['weights']> {
   return {
@@ -26,8 +37,10 @@ export async function writeWithChunks<T>(
   write: (chunks: readonly ChunkPayload[], weights: VersionDraft['weights']) => Promise<T>,
 ): Promise<{ result: T; chunks: ChunkPayload[] }> {
   const { store, knownChunks, hasher } = context;
-  const prepare = (view: Uint8Array) => store.prepareChunk?.(view) ?? view;
-  let chunks = await gatherChunks(sources, { known: knownChunks, prepare, hasher });
+  const prepare = (first: Uint8Array, ...rest: Uint8Array[]) =>
+    store.prepareChunk?.(first, ...rest) ?? (rest.length ? joinParts([first, ...rest]) : first);
+  const preparedIsCopy = store.prepareChunk !== undefined;
+  let chunks = await gatherChunks(sources, { known: knownChunks, prepare, preparedIsCopy, hasher });
   const weights = await weightsOf(chunks);
   let result: T;
   try {
@@ -38,7 +51,7 @@ export async function writeWithChunks<T>(
     if (!omitted || (details as { missingChunk?: unknown } | undefined)?.missingChunk !== true) throw error;
     knownChunks.clear();
     const withDigests = sources.map((s, i) => ({ ...s, sha256: (chunks[i] as ChunkPayload).sha256 }));
-    chunks = await gatherChunks(withDigests, { known: knownChunks, prepare, hasher, all: true });
+    chunks = await gatherChunks(withDigests, { known: knownChunks, prepare, preparedIsCopy, hasher, all: true });
     result = await write(chunks, weights);
   }
   for (const chunk of chunks) knownChunks.add(chunk.sha256);

@@ -493,8 +493,8 @@ export class IndexedDbModelStore implements ModelStore {
   }
 
   /** Chunks stored as Blobs are written by the browser's blob machinery, not cloned into the value. */
-  prepareChunk(view: Uint8Array): Blob {
-    return toBlob(view);
+  prepareChunk(...parts: Uint8Array[]): Blob {
+    return new Blob(parts as Uint8Array<ArrayBuffer>[]);
   }
 
   async readChunks(
@@ -502,23 +502,25 @@ export class IndexedDbModelStore implements ModelStore {
     onChunk?: (index: number, data: ArrayBuffer) => void,
   ): Promise<(ArrayBuffer | undefined)[]> {
     const tx = (await this.connection()).transaction('chunks', 'readonly');
-    const [records] = await Promise.all([Promise.all(refs.map((ref) => tx.store.get(ref.sha256))), tx.done]);
-    // A Blob stays readable after its transaction ends. Blobs are read in order, a few at a time:
-    // reading all at once would finish them all together at the end, leaving nothing for the
-    // caller's hashing to overlap with.
+    const records = refs.map((ref) => tx.store.get(ref.sha256));
+    const done = tx.done;
+    for (const pending of [...records, done]) pending.catch(() => undefined);
+    // A Blob stays readable after its transaction ends, and each is read as soon as its record
+    // arrives. Blobs are read in order, a few at a time: reading all at once would finish them all
+    // together at the end, leaving nothing for the caller's hashing to overlap with.
     const out: (ArrayBuffer | undefined)[] = new Array(records.length);
     let next = 0;
     const reader = async () => {
       while (next < records.length) {
         const index = next++;
-        const record = records[index];
+        const record = await records[index];
         if (!record) continue;
         const data = record.data instanceof Blob ? await readBlob(record.data) : record.data;
         out[index] = data;
         if (data) onChunk?.(index, data);
       }
     };
-    await Promise.all(Array.from({ length: Math.min(BLOB_READERS, records.length) }, reader));
+    await Promise.all([...Array.from({ length: Math.min(BLOB_READERS, records.length) }, reader), done]);
     return out;
   }
 

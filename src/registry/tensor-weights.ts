@@ -142,22 +142,21 @@ export function pinWeights(
         .join(',');
       keys.push(key);
       const cached = cache.get(key);
+      const pieceOf = async (s: (typeof segments)[number]) => {
+        const view = await dataOf(s.weight);
+        return new Uint8Array(view.buffer, view.byteOffset + s.from, s.to - s.from);
+      };
       sources.push({
         bytes: end - start,
         ...(cached === undefined ? { likelyNew: true } : { sha256: cached }),
         owned: segments.length > 1,
+        ...(segments.length > 1 ? { parts: () => Promise.all(segments.map(pieceOf)) } : {}),
         read: async () => {
           const only = segments.length === 1 ? segments[0] : undefined;
-          if (only) {
-            // Within one tensor: a view of its data, no copy (the store and WebCrypto copy anyway).
-            const view = await dataOf(only.weight);
-            return new Uint8Array(view.buffer, view.byteOffset + only.from, only.to - only.from);
-          }
+          // Within one tensor: a view of its data, no copy (the store and WebCrypto copy anyway).
+          if (only) return pieceOf(only);
           const out = new Uint8Array(end - start);
-          for (const s of segments) {
-            const view = await dataOf(s.weight);
-            out.set(new Uint8Array(view.buffer, view.byteOffset + s.from, s.to - s.from), s.at);
-          }
+          for (const s of segments) out.set(await pieceOf(s), s.at);
           return out;
         },
       });

@@ -189,10 +189,11 @@ export interface ModelStore {
     onChunk?: (index: number, data: ArrayBuffer) => void,
   ): Promise<(ArrayBuffer | undefined)[]>;
   /**
-   * Optional: turns chunk bytes into the form this medium stores best, ahead of the commit (the
-   * IndexedDB store makes a Blob, which Chromium writes far faster than an ArrayBuffer value).
+   * Optional: turns chunk bytes (whole, or as pieces to join in order) into a Blob of their own,
+   * ahead of the commit (IndexedDB: Chromium writes a Blob value faster than an ArrayBuffer one, and
+   * the copy lets the bytes be hashed elsewhere meanwhile). Without it, chunks are stored as views.
    */
-  prepareChunk?(view: Uint8Array): Uint8Array | Blob;
+  prepareChunk?(...parts: Uint8Array[]): Blob;
   /** How many weight chunks and bytes are stored (for tests, diagnostics and GC checks). */
   chunkStats(): Promise<{ chunks: number; bytes: number }>;
 

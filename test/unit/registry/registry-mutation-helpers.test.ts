@@ -205,6 +205,11 @@ describe('pinWeights', () => {
     all.set(new Uint8Array(values(3, 1).buffer), 0);
     all.set(new Uint8Array(Int32Array.from([7, 8]).buffer), 12);
     expect(read).toEqual([[...all.subarray(0, 8)], [...all.subarray(8, 16)], [...all.subarray(16, 20)]]);
+    // Only the chunk cut across tensors has pieces: views of each tensor's part, in order, no copy.
+    expect(pinned.sources.map((s) => s.parts !== undefined)).toEqual([false, true, false]);
+    const pieces = (await pinned.sources[1]?.parts?.()) ?? [];
+    expect(pieces.map((p) => [...p])).toEqual([[...all.subarray(8, 12)], [...all.subarray(12, 16)]]);
+    expect(pieces.map((p) => p.byteOffset)).toEqual([8, 0]);
     expect(liveClones.get(a.dataId)).toBe(1);
     pinned.release();
     expect([liveClones.get(a.dataId), liveClones.get(b.dataId), liveClones.get(c.dataId)]).toEqual([0, 0, 0]);

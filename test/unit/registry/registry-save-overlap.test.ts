@@ -55,3 +55,74 @@ test('plain views are hashed first and only unknown ones are prepared', async ()
   expect(log).toEqual(['digest 1', 'digest 2', 'prepare 1']);
   expect(chunks.map((c) => c.data)).toEqual([bytes(1), undefined]);
 });
+
+/** A hasher that logs digests and records which buffers it was handed. */
+function handOverHasher(log: string[], handed: ArrayBuffer[]): ChunkHasher {
+  return {
+    ...loggingHasher(log),
+    digestOwned: async (buffer) => {
+      handed.push(buffer);
+      log.push(`digest ${new Uint8Array(buffer)[0]}`);
+      return { sha256: await sha256Hex(buffer), buffer };
+    },
+  };
+}
+
+test('a store that copies what it prepares gets the pieces while the joined bytes hash elsewhere', async () => {
+  const log: string[] = [];
+  const handed: ArrayBuffer[] = [];
+  const pieces = [bytes(5).subarray(0, 6), bytes(6).subarray(0, 10)];
+  const joined = new Uint8Array(16);
+  joined.set(pieces[0] as Uint8Array, 0);
+  joined.set(pieces[1] as Uint8Array, 6);
+  const given: Uint8Array[][] = [];
+  const [chunk] = await gatherChunks(
+    [{ bytes: 16, likelyNew: true, owned: true, read: () => joined, parts: async () => pieces }],
+    {
+      known: new Set(),
+      hasher: handOverHasher(log, handed),
+      preparedIsCopy: true,
+      prepare: (...parts) => {
+        log.push(`prepare ${parts.length} pieces`);
+        given.push(parts);
+        return new Uint8Array(parts.flatMap((p) => [...p]));
+      },
+    },
+  );
+  // The digest is asked for first (it runs elsewhere), of the joined buffer itself: no copy.
+  expect(log).toEqual(['digest 5', 'prepare 2 pieces']);
+  expect(handed).toEqual([joined.buffer]);
+  expect(given).toEqual([pieces]);
+  expect(chunk?.sha256).toBe(await sha256Hex(joined.slice()));
+  expect(chunk?.data).toEqual(joined.slice());
+});
+
+test('a view the pipeline must not detach is handed over as a copy; an owned one without pieces is prepared first', async () => {
+  const log: string[] = [];
+  const handed: ArrayBuffer[] = [];
+  const tensorData = new Uint8Array(32).fill(3);
+  const view = tensorData.subarray(8, 24);
+  const own = bytes(4);
+  const chunks = await gatherChunks(
+    [
+      { bytes: 16, likelyNew: true, read: () => view },
+      { bytes: 16, likelyNew: true, owned: true, read: () => own },
+    ],
+    {
+      known: new Set(),
+      hasher: handOverHasher(log, handed),
+      preparedIsCopy: true,
+      prepare: (...parts) => {
+        log.push(`prepare ${parts[0]?.[0]}`);
+        return (parts[0] as Uint8Array).slice();
+      },
+    },
+  );
+  expect(handed[0]).not.toBe(tensorData.buffer);
+  expect(handed[0]?.byteLength).toBe(16);
+  expect(handed[1]).toBe(own.buffer);
+  expect(log.indexOf('digest 3')).toBeLessThan(log.indexOf('prepare 3'));
+  expect(log.indexOf('prepare 4')).toBeLessThan(log.indexOf('digest 4'));
+  expect(chunks.map((c) => c.sha256)).toEqual([await sha256Hex(view), await sha256Hex(bytes(4))]);
+  expect(chunks.map((c) => c.data)).toEqual([view, bytes(4)]);
+});
