@@ -51,7 +51,13 @@ export async function writeWithChunks<T>(
     if (!omitted || (details as { missingChunk?: unknown } | undefined)?.missingChunk !== true) throw error;
     knownChunks.clear();
     const withDigests = sources.map((s, i) => ({ ...s, sha256: (chunks[i] as ChunkPayload).sha256 }));
-    chunks = await gatherChunks(withDigests, { known: knownChunks, prepare, preparedIsCopy, hasher, all: true });
+    chunks = await gatherChunks(withDigests, {
+      known: knownChunks,
+      prepare,
+      preparedIsCopy,
+      hasher,
+      all: true,
+    });
     result = await write(chunks, weights);
   }
   for (const chunk of chunks) knownChunks.add(chunk.sha256);
