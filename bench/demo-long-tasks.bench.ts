@@ -4,7 +4,8 @@
 // longest task from the Train click to the last run's end; baseline = the longest task of the same
 // page, left idle for as long right after (what the machine itself adds: on a shared machine that
 // floor is not zero). Three rounds (one under BENCH_QUICK=1), each in a fresh browser context: the
-// medians, and each round in `extra`.
+// medians, and each round in `extra`. BENCH_FRAMES=1 also prints the worst long animation frames of
+// each round with the scripts that ran in them (BENCH_MINIFY=0 keeps their function names).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +15,23 @@ import { build } from 'vite';
 import { startCollector } from '../collector/src/server.ts';
 import { CHROMIUM_ARGS, ensureChromium } from '../scripts/chromium.mjs';
 import { defineBench } from './harness.ts';
+
+/** The fields of a Long Animation Frames entry read here. */
+interface LongFrame {
+  startTime: number;
+  duration: number;
+  blockingDuration: number;
+  renderStart: number;
+  styleAndLayoutStart: number;
+  scripts: Array<{
+    invoker: string;
+    sourceFunctionName: string;
+    sourceURL: string;
+    sourceCharPosition: number;
+    duration: number;
+    forcedStyleAndLayoutDuration: number;
+  }>;
+}
 
 interface TaskWindow {
   longest: number;
@@ -45,7 +63,8 @@ export default defineBench({
     await build({
       configFile: join(root, 'vite.config.ts'),
       logLevel: 'warn',
-      build: { outDir: join(work, 'demo'), emptyOutDir: true },
+      // BENCH_MINIFY=0 keeps function names readable in BENCH_FRAMES=1's attribution.
+      build: { outDir: join(work, 'demo'), emptyOutDir: true, minify: process.env.BENCH_MINIFY !== '0' },
     });
     const collector = await startCollector({
       port: 0,
@@ -70,6 +89,27 @@ export default defineBench({
           new PerformanceObserver((list) => {
             for (const e of list.getEntries()) tasks.push({ start: e.startTime, duration: e.duration });
           }).observe({ type: 'longtask', buffered: true });
+          // What ran in each long frame (Long Animation Frames API): scripts and style/layout.
+          const frames: unknown[] = [];
+          (window as unknown as { __longFrames: unknown[] }).__longFrames = frames;
+          new PerformanceObserver((list) => {
+            for (const e of list.getEntries() as unknown as LongFrame[]) {
+              frames.push({
+                start: Math.round(e.startTime),
+                duration: Math.round(e.duration),
+                blocking: Math.round(e.blockingDuration),
+                styleAndLayout: Math.round(
+                  e.startTime + e.duration - (e.styleAndLayoutStart || e.startTime + e.duration),
+                ),
+                render: Math.round(e.renderStart ? e.startTime + e.duration - e.renderStart : 0),
+                scripts: e.scripts.map((x) => ({
+                  what: `${x.invoker} ${x.sourceFunctionName}@${x.sourceURL.split('/').pop()}:${x.sourceCharPosition}`,
+                  ms: Math.round(x.duration),
+                  forcedLayout: Math.round(x.forcedStyleAndLayoutDuration),
+                })),
+              });
+            }
+          }).observe({ type: 'long-animation-frame', buffered: true });
         });
         const page = await context.newPage();
         await page.goto(collector.url);
@@ -99,6 +139,17 @@ export default defineBench({
           { timeout: 900_000, polling: 500 },
         );
         const trained = await tasksSince(page, trainStart);
+        if (process.env.BENCH_FRAMES === '1') {
+          const frames = await page.evaluate(
+            (start) =>
+              (window as unknown as { __longFrames: Array<{ start: number; blocking: number }> }).__longFrames
+                .filter((f) => f.start >= start)
+                .sort((a, b) => b.blocking - a.blocking)
+                .slice(0, 8),
+            trainStart,
+          );
+          for (const f of frames) ctx.log(`long frame ${JSON.stringify(f)}`);
+        }
         const phases = await page
           .getByTestId('run-card')
           .evaluateAll((els) => els.map((el) => el.getAttribute('data-phase')));
