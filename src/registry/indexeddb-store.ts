@@ -18,6 +18,7 @@ import {
   REGISTRY_DB_NAME,
   REGISTRY_DB_VERSION,
   type RegistryDbSchema,
+  type StoredChunk,
   type StoredDraft,
   type StoredVersion,
   UPGRADE_STEPS,
@@ -77,6 +78,32 @@ const BLOB_READERS = 2;
 /** A Blob of the bytes (copied), or the Blob itself. */
 function toBlob(data: Uint8Array | Blob): Blob {
   return data instanceof Blob ? data : new Blob([data as Uint8Array<ArrayBuffer>]);
+}
+
+/**
+ * The bytes of chunk records as they arrive. A Blob stays readable after its transaction ends, and
+ * each is read as soon as its record arrives. Blobs are read in order, a few at a time: reading all
+ * at once would finish them all together at the end, leaving nothing for the caller's hashing to
+ * overlap with.
+ */
+async function readChunkRecords(
+  records: readonly Promise<StoredChunk | undefined>[],
+  onChunk?: (index: number, data: ArrayBuffer) => void,
+): Promise<(ArrayBuffer | undefined)[]> {
+  const out: (ArrayBuffer | undefined)[] = new Array(records.length);
+  let next = 0;
+  const reader = async () => {
+    while (next < records.length) {
+      const index = next++;
+      const record = await records[index];
+      if (!record) continue;
+      const data = record.data instanceof Blob ? await readBlob(record.data) : record.data;
+      out[index] = data;
+      if (data) onChunk?.(index, data);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(BLOB_READERS, records.length) }, reader));
+  return out;
 }
 
 /** The bytes of a stored Blob; undefined when the browser lost its backing file (reported as missing). */
@@ -505,23 +532,40 @@ export class IndexedDbModelStore implements ModelStore {
     const records = refs.map((ref) => tx.store.get(ref.sha256));
     const done = tx.done;
     for (const pending of [...records, done]) pending.catch(() => undefined);
-    // A Blob stays readable after its transaction ends, and each is read as soon as its record
-    // arrives. Blobs are read in order, a few at a time: reading all at once would finish them all
-    // together at the end, leaving nothing for the caller's hashing to overlap with.
-    const out: (ArrayBuffer | undefined)[] = new Array(records.length);
-    let next = 0;
-    const reader = async () => {
-      while (next < records.length) {
-        const index = next++;
-        const record = await records[index];
-        if (!record) continue;
-        const data = record.data instanceof Blob ? await readBlob(record.data) : record.data;
-        out[index] = data;
-        if (data) onChunk?.(index, data);
-      }
-    };
-    await Promise.all([...Array.from({ length: Math.min(BLOB_READERS, records.length) }, reader), done]);
+    const [out] = await Promise.all([readChunkRecords(records, onChunk), done]);
     return out;
+  }
+
+  async readVersionWithChunks(
+    model: string,
+    version: number | { alias: string } | 'latest',
+    onChunk?: (index: number, data: ArrayBuffer) => void,
+  ): Promise<{ version: ModelVersion; chunks: (ArrayBuffer | undefined)[] } | undefined> {
+    // One transaction: the version is looked up, and its chunks are asked for as soon as it
+    // arrives (requests issued from a request's success keep the transaction alive).
+    const tx = (await this.connection()).transaction(['versions', 'aliases', 'chunks'], 'readonly');
+    const done = tx.done;
+    done.catch(() => undefined);
+    const versions = tx.objectStore('versions');
+    let stored: StoredVersion | undefined;
+    if (typeof version === 'number') {
+      stored = await versions.get([model, version]);
+    } else if (version === 'latest') {
+      const range = IDBKeyRange.bound([model, 0], [model, Number.MAX_SAFE_INTEGER]);
+      stored = (await versions.openCursor(range, 'prev'))?.value;
+    } else {
+      const alias = await tx.objectStore('aliases').get([model, version.alias]);
+      stored = alias ? await versions.get([model, alias.version]) : undefined;
+    }
+    if (!stored) {
+      await done;
+      return undefined;
+    }
+    const chunks = tx.objectStore('chunks');
+    const records = stored.weights.chunks.map((ref) => chunks.get(ref.sha256));
+    for (const pending of records) pending.catch(() => undefined);
+    const [out] = await Promise.all([readChunkRecords(records, onChunk), done]);
+    return { version: stripRefs(stored), chunks: out };
   }
 
   async chunkStats(): Promise<{ chunks: number; bytes: number }> {

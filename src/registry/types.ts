@@ -189,6 +189,16 @@ export interface ModelStore {
     onChunk?: (index: number, data: ArrayBuffer) => void,
   ): Promise<(ArrayBuffer | undefined)[]>;
   /**
+   * Optional: a version and its chunks' bytes in one read (IndexedDB: one transaction instead of
+   * a lookup and then a read). `version` is a number, an alias or `'latest'`; undefined when there
+   * is no such version (the caller then asks again the usual way, for the error it reports).
+   */
+  readVersionWithChunks?(
+    model: string,
+    version: number | { alias: string } | 'latest',
+    onChunk?: (index: number, data: ArrayBuffer) => void,
+  ): Promise<{ version: ModelVersion; chunks: (ArrayBuffer | undefined)[] } | undefined>;
+  /**
    * Optional: turns chunk bytes (whole, or as pieces to join in order) into a Blob of their own,
    * ahead of the commit (IndexedDB: Chromium writes a Blob value faster than an ArrayBuffer one, and
    * the copy lets the bytes be hashed elsewhere meanwhile). Without it, chunks are stored as views.

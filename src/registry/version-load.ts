@@ -44,33 +44,80 @@ async function verifyChunk(
   }
 }
 
+/** A read of a version's chunk bytes that calls `onChunk` as each chunk's bytes arrive. */
+type ChunkRead = (
+  onChunk: (index: number, data: ArrayBuffer) => void,
+) => Promise<{ version: ModelVersion; chunks: (ArrayBuffer | undefined)[] } | undefined>;
+
+/**
+ * Verifies chunk bytes as `read` delivers them: each chunk is hashed as soon as its bytes arrive,
+ * while later chunks are still being read. The buffer travels to the hashing worker and back; the
+ * one read is detached meanwhile. Undefined when `read` found no version.
+ */
+async function verifiedRead(
+  context: RegistryContext,
+  read: ChunkRead,
+): Promise<{ version: ModelVersion; weights: ArrayBuffer[] } | undefined> {
+  const hashed: Promise<{ sha256: string; buffer: ArrayBuffer }>[] = [];
+  const result = await read((i, buffer) => {
+    const pending = context.hasher.digestOwned(buffer);
+    pending.catch(() => undefined);
+    hashed[i] = pending;
+  });
+  if (!result) return undefined;
+  const { version, chunks } = result;
+  const refs = version.weights.chunks;
+  const weights = await Promise.all(
+    chunks.map(async (bytes, i) => {
+      const digested = await hashed[i];
+      const buffer = digested?.buffer ?? bytes;
+      await verifyChunk(version, refs[i] as WeightChunkRef, buffer, digested?.sha256);
+      return buffer as ArrayBuffer;
+    }),
+  );
+  for (const ref of refs) context.knownChunks.add(ref.sha256);
+  return { version, weights };
+}
+
 /**
  * Reads and verifies a version's weight bytes chunk by chunk; corrupted weights are never returned.
  * @throws INTEGRITY_FAILED
  */
 export async function loadWeights(context: RegistryContext, version: ModelVersion): Promise<ArrayBuffer[]> {
-  const refs = version.weights.chunks;
-  // Each chunk is hashed as soon as its bytes arrive, while later chunks are still being read.
-  // The buffer travels to the hashing worker and back; the one read is detached meanwhile.
-  const hashed: Promise<{ sha256: string | null; buffer: ArrayBuffer }>[] = [];
-  const data = await context.store.readChunks(refs, (i, buffer) => {
-    const pending =
-      buffer.byteLength === refs[i]?.bytes
-        ? context.hasher.digestOwned(buffer)
-        : Promise.resolve({ sha256: null, buffer });
-    pending.catch(() => undefined);
-    hashed[i] = pending;
-  });
-  const verified = await Promise.all(
-    data.map(async (read, i) => {
-      const result = await hashed[i];
-      const buffer = result?.buffer ?? read;
-      await verifyChunk(version, refs[i] as WeightChunkRef, buffer, result?.sha256);
-      return buffer as ArrayBuffer;
-    }),
-  );
-  for (const ref of refs) context.knownChunks.add(ref.sha256);
-  return verified;
+  const read = await verifiedRead(context, async (onChunk) => ({
+    version,
+    chunks: await context.store.readChunks(version.weights.chunks, onChunk),
+  }));
+  return (read as { weights: ArrayBuffer[] }).weights;
+}
+
+/** A version reference as the store's one-read lookup takes it. */
+function storeRef(versionOrAlias: number | string): number | { alias: string } | 'latest' {
+  if (typeof versionOrAlias === 'number' || /^\d+$/.test(versionOrAlias)) return Number(versionOrAlias);
+  return versionOrAlias === 'latest' ? 'latest' : { alias: versionOrAlias };
+}
+
+/**
+ * A version and its verified weights. A store that can look the version up and read its chunks in
+ * one go (IndexedDB: one transaction) does; when it finds no such version, the usual lookup runs
+ * and reports why (which model, alias or version is missing, and what exists).
+ * @throws MODEL_NOT_FOUND; VERSION_NOT_FOUND; INTEGRITY_FAILED
+ */
+async function loadVersionWeights(
+  context: RegistryContext,
+  model: string,
+  versionOrAlias: number | string,
+): Promise<{ version: ModelVersion; weights: ArrayBuffer[] }> {
+  const { store } = context;
+  if (store.readVersionWithChunks) {
+    const ref = storeRef(versionOrAlias);
+    const read = await verifiedRead(context, (onChunk) =>
+      (store.readVersionWithChunks as NonNullable<typeof store.readVersionWithChunks>)(model, ref, onChunk),
+    );
+    if (read) return read;
+  }
+  const version = await getVersion(context, model, versionOrAlias);
+  return { version, weights: await loadWeights(context, version) };
 }
 
 /**
@@ -83,7 +130,6 @@ export async function loadArtifacts(
   model: string,
   versionOrAlias: number | string,
 ): Promise<io.ModelArtifacts> {
-  const version = await getVersion(context, model, versionOrAlias);
-  const weights = await loadWeights(context, version);
+  const { version, weights } = await loadVersionWeights(context, model, versionOrAlias);
   return toModelArtifacts(version, weights.length === 1 ? (weights[0] as ArrayBuffer) : weights);
 }

@@ -174,3 +174,49 @@ test('storage: estimate and a persistence request on the main thread', async () 
   expect(typeof persistence.persisted).toBe('boolean');
   await registry.close();
 });
+
+test('a load looks the version up and reads its chunks in one transaction; a missing one says why as before', async () => {
+  const store = new IndexedDbModelStore({ name: freshName() });
+  const registry = await createRegistry({ store, channel: null, chunkBytes: 24 });
+  await registry.registerVersion({ model: 'm', artifacts: fakeArtifacts(16, 1) });
+  await registry.registerVersion({ model: 'm', artifacts: fakeArtifacts(16, 2) });
+  await registry.moveAlias('m', 'production', 1, { reason: 'first' });
+  const bytesOf = (seed: number) => [...new Uint8Array(fakeArtifacts(16, seed).weightData)];
+  const joined = (chunks: (ArrayBuffer | undefined)[]) =>
+    chunks.flatMap((c) => [...new Uint8Array(c as ArrayBuffer)]);
+
+  const byNumber = await store.readVersionWithChunks('m', 2);
+  expect(byNumber?.version.version).toBe(2);
+  expect(byNumber?.chunks).toHaveLength(3); // 64 bytes in chunks of at most 24
+  expect(joined(byNumber?.chunks ?? [])).toEqual(bytesOf(2));
+  expect((await store.readVersionWithChunks('m', { alias: 'production' }))?.version.version).toBe(1);
+  const seen: number[] = [];
+  const latest = await store.readVersionWithChunks('m', 'latest', (i) => seen.push(i));
+  expect(latest?.version.version).toBe(2);
+  expect(seen.sort()).toEqual([0, 1, 2]);
+  expect(await store.readVersionWithChunks('m', 9)).toBeUndefined();
+  expect(await store.readVersionWithChunks('m', { alias: 'staging' })).toBeUndefined();
+  expect(await store.readVersionWithChunks('ghost', 'latest')).toBeUndefined();
+
+  // Through the registry: a found version takes only the one read…
+  const calls: string[] = [];
+  for (const method of ['getModel', 'getVersion', 'getAlias', 'latestVersion', 'readChunks'] as const) {
+    const original = store[method].bind(store) as (...args: unknown[]) => unknown;
+    (store as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => {
+      calls.push(method);
+      return original(...args);
+    };
+  }
+  // Three chunks: tfjs's list of buffers.
+  const production = await registry.loadArtifacts('m', 'production');
+  expect(joined(production.weightData as ArrayBuffer[])).toEqual(bytesOf(1));
+  expect(joined((await registry.loadArtifacts('m', '2')).weightData as ArrayBuffer[])).toEqual(bytesOf(2));
+  expect(calls).toEqual([]);
+  // …and a missing one is reported as the lookup always reported it.
+  expect(await codeOf(registry.loadArtifacts('m', 9))).toBe('VERSION_NOT_FOUND');
+  await expect(registry.loadArtifacts('m', 'prodution')).rejects.toThrow(
+    /has no alias "prodution".*"production"/,
+  );
+  expect(await codeOf(registry.loadArtifacts('ghost', 1))).toBe('MODEL_NOT_FOUND');
+  await registry.close();
+});
