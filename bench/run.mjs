@@ -119,7 +119,13 @@ for (const name of names) {
       env = await browserEnv(p);
     }
     for (const m of measurements) {
-      const ratio = m.better === 'lower' ? m.baseline / m.value : m.value / m.baseline;
+      // Both 0 (no long task on either side, say) is a tie, not NaN.
+      const ratio =
+        m.value === 0 && m.baseline === 0
+          ? 1
+          : m.better === 'lower'
+            ? m.baseline / m.value
+            : m.value / m.baseline;
       const line = {
         bench: m.bench ?? name,
         unit: m.unit,

@@ -5,10 +5,10 @@
 // hand over (transferred there and back, no copy): chunks read on load, chunks a save assembled.
 // Bytes the caller must keep (views into tfjs's buffers) are hashed in place: copying them for the
 // worker cost more than it saved on a 2-core machine (a 25M-parameter save took 267 ms against
-// 237 in place, and tfjs's save-handler path with a 2M model 47–48.5 ms against 41.5–44, even with
-// the store's Blob built meanwhile), while loads went from 224 to 197 ms with the worker. Where workers are missing
-// (Node, a realm without nested workers) or refused (a CSP without `worker-src blob:`), every
-// digest runs in place.
+// 237 in place, and tfjs's save-handler path with a 2M model 47–48.5 ms against 41.5–44, even
+// with the store's Blob built meanwhile), while loads went from 224 to 197 ms with the worker.
+// Where workers are missing (Node, a realm without nested workers) or refused (a CSP without
+// `worker-src blob:`), every digest runs in place.
 import { EdgeflowError } from '../errors.ts';
 import { sha256Hex } from './content-hash.ts';
 
