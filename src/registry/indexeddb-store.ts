@@ -88,7 +88,7 @@ function toBlob(data: Uint8Array | Blob): Blob {
  */
 async function readChunkRecords(
   records: readonly Promise<StoredChunk | undefined>[],
-  onChunk?: (index: number, data: ArrayBuffer) => void,
+  onChunk?: (index: number, data: ArrayBuffer, total?: number) => void,
 ): Promise<(ArrayBuffer | undefined)[]> {
   const out: (ArrayBuffer | undefined)[] = new Array(records.length);
   let next = 0;
@@ -99,7 +99,7 @@ async function readChunkRecords(
       if (!record) continue;
       const data = record.data instanceof Blob ? await readBlob(record.data) : record.data;
       out[index] = data;
-      if (data) onChunk?.(index, data);
+      if (data) onChunk?.(index, data, records.length);
     }
   };
   await Promise.all(Array.from({ length: Math.min(BLOB_READERS, records.length) }, reader));
@@ -526,7 +526,7 @@ export class IndexedDbModelStore implements ModelStore {
 
   async readChunks(
     refs: readonly WeightChunkRef[],
-    onChunk?: (index: number, data: ArrayBuffer) => void,
+    onChunk?: (index: number, data: ArrayBuffer, total?: number) => void,
   ): Promise<(ArrayBuffer | undefined)[]> {
     const tx = (await this.connection()).transaction('chunks', 'readonly');
     const records = refs.map((ref) => tx.store.get(ref.sha256));
@@ -539,7 +539,7 @@ export class IndexedDbModelStore implements ModelStore {
   async readVersionWithChunks(
     model: string,
     version: number | { alias: string } | 'latest',
-    onChunk?: (index: number, data: ArrayBuffer) => void,
+    onChunk?: (index: number, data: ArrayBuffer, total?: number) => void,
   ): Promise<{ version: ModelVersion; chunks: (ArrayBuffer | undefined)[] } | undefined> {
     // One transaction: the version is looked up, and its chunks are asked for as soon as it
     // arrives (requests issued from a request's success keep the transaction alive).

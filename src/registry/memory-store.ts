@@ -314,12 +314,12 @@ export class MemoryModelStore implements ModelStore {
 
   async readChunks(
     refs: readonly WeightChunkRef[],
-    onChunk?: (index: number, data: ArrayBuffer) => void,
+    onChunk?: (index: number, data: ArrayBuffer, total?: number) => void,
   ): Promise<(ArrayBuffer | undefined)[]> {
     this.check();
     return refs.map((ref, index) => {
       const data = this.chunks.get(ref.sha256)?.slice(0);
-      if (data) onChunk?.(index, data);
+      if (data) onChunk?.(index, data, refs.length);
       return data;
     });
   }

@@ -182,11 +182,12 @@ export interface ModelStore {
   ): Promise<DeleteVersionsResult>;
   /**
    * Reads chunk bytes in order; undefined where a chunk is missing. The caller verifies hashes;
-   * `onChunk` hears of each chunk as soon as its bytes are in memory, so hashing can start early.
+   * `onChunk` hears of each chunk as soon as its bytes are in memory (and how many chunks the read
+   * has in all), so hashing can start early.
    */
   readChunks(
     refs: readonly WeightChunkRef[],
-    onChunk?: (index: number, data: ArrayBuffer) => void,
+    onChunk?: (index: number, data: ArrayBuffer, total?: number) => void,
   ): Promise<(ArrayBuffer | undefined)[]>;
   /**
    * Optional: a version and its chunks' bytes in one read (IndexedDB: one transaction instead of
@@ -196,7 +197,7 @@ export interface ModelStore {
   readVersionWithChunks?(
     model: string,
     version: number | { alias: string } | 'latest',
-    onChunk?: (index: number, data: ArrayBuffer) => void,
+    onChunk?: (index: number, data: ArrayBuffer, total?: number) => void,
   ): Promise<{ version: ModelVersion; chunks: (ArrayBuffer | undefined)[] } | undefined>;
   /**
    * Optional: turns chunk bytes (whole, or as pieces to join in order) into a Blob of their own,

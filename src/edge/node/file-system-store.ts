@@ -311,7 +311,7 @@ export class FileSystemModelStore implements ModelStore {
 
   readChunks(
     refs: readonly WeightChunkRef[],
-    onChunk?: (index: number, data: ArrayBuffer) => void,
+    onChunk?: (index: number, data: ArrayBuffer, total?: number) => void,
   ): Promise<(ArrayBuffer | undefined)[]> {
     return this.inner.readChunks(refs, onChunk);
   }

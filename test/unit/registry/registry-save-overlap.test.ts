@@ -1,10 +1,17 @@
 // Issue 16, point 2: bytes handed over to be saved (tfjs artifacts, imported files) are prepared
 // for the store before their digest is taken, so the store's copy overlaps the hashing; other
-// sources are still prepared only once the digest says they are not stored.
+// sources are still prepared only once the digest says they are not stored. A chunk joined from
+// several tensors hashes on the worker while the store copies the pieces; a load hashes a lone
+// chunk in place.
 import { expect, test } from 'vitest';
 import { gatherChunks, viewSources } from '../../../src/registry/chunk-pipeline.ts';
 import { sha256Hex } from '../../../src/registry/content-hash.ts';
 import type { ChunkHasher } from '../../../src/registry/hasher.ts';
+import { MemoryModelStore } from '../../../src/registry/memory-store.ts';
+import { createRegistryContext } from '../../../src/registry/registry-context.ts';
+import { startSession } from '../../../src/registry/session.ts';
+import { loadArtifacts } from '../../../src/registry/version-load.ts';
+import { registerArtifacts } from '../../../src/registry/version-save.ts';
 
 const bytes = (fill: number) => new Uint8Array(16).fill(fill);
 
@@ -125,4 +132,39 @@ test('views of one tensor and owned buffers without pieces are prepared first, t
   expect(log.indexOf('prepare 4 (1)')).toBeLessThan(log.indexOf('digest 4'));
   expect(chunks.map((c) => c.sha256)).toEqual([await sha256Hex(view), await sha256Hex(bytes(4))]);
   expect(chunks.map((c) => c.data)).toEqual([view, bytes(4)]);
+});
+
+test('a load hashes the only chunk of a one-chunk version in place, and hands the chunks of a longer one to the worker', async () => {
+  const session = await startSession();
+  const log: string[] = [];
+  const handed: ArrayBuffer[] = [];
+  const context = {
+    ...createRegistryContext(new MemoryModelStore(), session, { channel: null, chunkBytes: 8 }),
+    hasher: handOverHasher(log, handed),
+  };
+  const artifacts = (n: number, fill: number) => ({
+    modelTopology: { class_name: 'Sequential', config: { layers: [] } },
+    weightSpecs: [{ name: 'w', shape: [n], dtype: 'float32' as const }],
+    weightData: new Float32Array(n).fill(fill).buffer,
+  });
+  await registerArtifacts(
+    context,
+    { model: 'one', artifacts: artifacts(2, 1) },
+    { kind: 'register', from: null },
+  );
+  await registerArtifacts(
+    context,
+    { model: 'three', artifacts: artifacts(6, 2) },
+    { kind: 'register', from: null },
+  );
+  log.length = 0;
+  handed.length = 0;
+  const one = await loadArtifacts(context, 'one', 1);
+  expect(handed).toEqual([]);
+  expect(log).toHaveLength(1);
+  expect(new Float32Array(one.weightData as ArrayBuffer)).toEqual(new Float32Array(2).fill(1));
+  const three = await loadArtifacts(context, 'three', 'latest');
+  expect(handed).toHaveLength(3);
+  expect((three.weightData as ArrayBuffer[]).map((b) => b.byteLength)).toEqual([8, 8, 8]);
+  session.end();
 });
