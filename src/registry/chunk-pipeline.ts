@@ -35,7 +35,10 @@ export interface ChunkSource {
 export interface GatherOptions {
   /** Digests believed stored: their bytes are not prepared (the commit checks, and says if one is gone). */
   known: ReadonlySet<string>;
-  /** The store's preferred form of chunk bytes (given whole, or as pieces to join in order). */
+  /**
+   * The store's preferred form of chunk bytes: one view, or, only when `preparedIsCopy`, the
+   * pieces to join in order.
+   */
   prepare(first: Uint8Array, ...rest: Uint8Array[]): Uint8Array | Blob;
   /**
    * `prepare` makes a copy of its own (a Blob): the bytes it was given may change or travel on

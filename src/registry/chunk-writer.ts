@@ -7,17 +7,6 @@ import { weightsDigest } from './content-hash.ts';
 import type { RegistryContext } from './registry-context.ts';
 import type { ChunkPayload, VersionDraft } from './types.ts';
 
-/** One buffer holding `parts` one after another. */
-function joinParts(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((sum, p) => sum + p.byteLength, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.byteLength;
-  }
-  return out;
-}
-
 /** The `weights` field of a version naming `chunks` in order. */
 export async function weightsOf(chunks: readonly ChunkPayload[]): Promise<VersionDraft['weights']> {
   return {
@@ -37,9 +26,10 @@ export async function writeWithChunks<T>(
   write: (chunks: readonly ChunkPayload[], weights: VersionDraft['weights']) => Promise<T>,
 ): Promise<{ result: T; chunks: ChunkPayload[] }> {
   const { store, knownChunks, hasher } = context;
-  const prepare = (first: Uint8Array, ...rest: Uint8Array[]) =>
-    store.prepareChunk?.(first, ...rest) ?? (rest.length ? joinParts([first, ...rest]) : first);
+  // Pieces reach `prepare` only when it copies (`preparedIsCopy`); a store without `prepareChunk`
+  // keeps the one view it is given.
   const preparedIsCopy = store.prepareChunk !== undefined;
+  const prepare = (first: Uint8Array, ...rest: Uint8Array[]) => store.prepareChunk?.(first, ...rest) ?? first;
   let chunks = await gatherChunks(sources, { known: knownChunks, prepare, preparedIsCopy, hasher });
   const weights = await weightsOf(chunks);
   let result: T;

@@ -2,10 +2,9 @@
 // IndexedDB store in Chromium. It drives the stores through the `Registry` facade, the way apps do.
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { isEdgeflowError } from '../../src/errors.ts';
 import { createRegistry, type Registry } from '../../src/registry/registry.ts';
 import type { ModelStore } from '../../src/registry/types.ts';
-import { codeOf } from '../helpers/error-code.ts';
+import { codeOf, errorOf } from '../helpers/error-code.ts';
 
 /** What a medium provides to the contract. */
 export interface ModelStoreHarness {
@@ -29,16 +28,6 @@ export function fakeArtifacts(n: number, seed = 1) {
     weightSpecs: [{ name: 'dense/kernel', shape: [n], dtype: 'float32' as const }],
     weightData: values.buffer,
   };
-}
-
-async function errorOf(promise: Promise<unknown>) {
-  try {
-    await promise;
-  } catch (error) {
-    if (isEdgeflowError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected the call to throw an EdgeflowError');
 }
 
 /** Registers the contract tests for one medium. */

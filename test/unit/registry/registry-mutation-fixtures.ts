@@ -1,12 +1,13 @@
 // Shared pieces of the registry-mutation-*.test.ts files (issue 17, mutation score of src/registry):
 // a registry over the memory store with a fake clock and a change recorder, and a fake live model
 // (the `LayersModelLike` surface `saveModel` and `saveDraft` read) that needs no tfjs.
-import { isEdgeflowError } from '../../../src/errors.ts';
 import { createRegistry, MemoryModelStore, type Registry } from '../../../src/registry/index.ts';
 import type { LayersModelLike, TensorLike } from '../../../src/registry/tensor-weights.ts';
 import type { RegistryChange } from '../../../src/registry/types.ts';
 
 export { fakeArtifacts } from '../../contracts/model-store.contract.ts';
+// The suites below import it from here with the other fixtures.
+export { errorOf } from '../../helpers/error-code.ts';
 
 /** A registry on a fresh memory store whose clock advances 10 ms per reading, recording its changes. */
 export async function openRegistry(
@@ -23,17 +24,6 @@ export async function openRegistry(
   const changes: RegistryChange[] = [];
   registry.subscribe((change) => changes.push(change));
   return { registry, store, changes };
-}
-
-/** The `EdgeflowError` a promise rejects with; fails when it resolves or throws something else. */
-export async function errorOf(promise: Promise<unknown>) {
-  try {
-    await promise;
-  } catch (error) {
-    if (isEdgeflowError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected the call to throw an EdgeflowError');
 }
 
 /** Tensors alive per fake tensor data: clones add one, disposals take one away. */

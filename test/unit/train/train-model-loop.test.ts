@@ -108,6 +108,20 @@ async function weightsOf(model: tf.LayersModel): Promise<number[]> {
   return all.flat();
 }
 
+/** Weights of a fresh regression model trained `epochs` epochs on `train` with `spec` minus early stopping. */
+async function weightsWithoutStopping(
+  spec: ReturnType<typeof regressionSpec>,
+  epochs: number,
+  train: TrainSplit,
+): Promise<number[]> {
+  const fresh = buildModel(spec, { featureCount: 2, classCount: 0 });
+  const { earlyStopping: _, ...plain } = spec;
+  await trainModel({ model: fresh, spec: { ...plain, epochs }, train });
+  const weights = await weightsOf(fresh);
+  fresh.dispose();
+  return weights;
+}
+
 /** Mean squared and mean absolute error of `predicted` (one output per row) on `rows` of `split`. */
 function regressionErrors(predicted: Float32Array, split: TrainSplit, rows?: ArrayLike<number>) {
   const pick = rows ?? Array.from({ length: split.count }, (_, i) => i);
@@ -713,11 +727,7 @@ describe('early stopping and the best epoch', () => {
       expect(result.stoppedEarly).toBe(true);
       expect(result.bestEpoch).toBe(0);
       expect(result.restoredBestWeights).toBe(true);
-      const once = buildModel(spec, { featureCount: 2, classCount: 0 });
-      const { earlyStopping: _, ...plain } = spec;
-      await trainModel({ model: once, spec: { ...plain, epochs: 1 }, train });
-      expect(await weightsOf(model)).toEqual(await weightsOf(once));
-      once.dispose();
+      expect(await weightsOf(model)).toEqual(await weightsWithoutStopping(spec, 1, train));
       model.dispose();
     });
   });
@@ -735,11 +745,7 @@ describe('early stopping and the best epoch', () => {
       expect(result.history).toHaveLength(2);
       expect(result.stoppedEarly).toBe(true);
       expect(result.restoredBestWeights).toBe(false);
-      const twice = buildModel(spec, { featureCount: 2, classCount: 0 });
-      const { earlyStopping: _, ...plain } = spec;
-      await trainModel({ model: twice, spec: { ...plain, epochs: 2 }, train });
-      expect(await weightsOf(model)).toEqual(await weightsOf(twice));
-      twice.dispose();
+      expect(await weightsOf(model)).toEqual(await weightsWithoutStopping(spec, 2, train));
       model.dispose();
     });
   });
