@@ -121,6 +121,11 @@ export function pinWeights(
       }
       return pending;
     };
+    /** The bytes `from`–`to` of weight `weight`: a view of its data, no copy. */
+    const pieceOf = async (s: { weight: number; from: number; to: number }) => {
+      const view = await dataOf(s.weight);
+      return new Uint8Array(view.buffer, view.byteOffset + s.from, s.to - s.from);
+    };
     const sources: ChunkSource[] = [];
     const keys: string[] = [];
     for (let start = 0; start < total; start += chunkBytes) {
@@ -142,10 +147,6 @@ export function pinWeights(
         .join(',');
       keys.push(key);
       const cached = cache.get(key);
-      const pieceOf = async (s: (typeof segments)[number]) => {
-        const view = await dataOf(s.weight);
-        return new Uint8Array(view.buffer, view.byteOffset + s.from, s.to - s.from);
-      };
       sources.push({
         bytes: end - start,
         ...(cached === undefined ? { likelyNew: true } : { sha256: cached }),
