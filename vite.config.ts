@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
 import { CHROMIUM_ARGS, findChromium } from './scripts/chromium.mjs';
+import { wasmAssetsFromSources } from './scripts/wasm-assets-from-sources.mjs';
 import { serveFiles, stopFileServer } from './test/browser/commands/file-server.ts';
 import {
   scriptTelemetrySink,
@@ -40,6 +41,7 @@ const alias = [
   { find: /^edgeflow\/schemas$/, replacement: here('./src/schemas/index.ts') },
   { find: /^edgeflow\/errors$/, replacement: here('./src/errors.ts') },
   { find: /^edgeflow\/release$/, replacement: here('./src/release/index.ts') },
+  { find: /^edgeflow\/vite$/, replacement: here('./src/vite/index.ts') },
   { find: /^edgeflow\/worker$/, replacement: here('./workers/lab.worker.ts') },
   { find: /^edgeflow$/, replacement: here('./src/index.ts') },
 ];
@@ -47,6 +49,7 @@ const alias = [
 export default defineConfig({
   root: here('./demo'),
   publicDir: false,
+  plugins: [wasmAssetsFromSources()],
   resolve: { alias },
   server: { headers: isolationHeaders },
   preview: { headers: isolationHeaders },

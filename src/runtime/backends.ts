@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { WASM_ASSETS } from '#wasm-assets';
 import { type Capabilities, isWorkerContext, probeCapabilities } from '../env.ts';
 import { EdgeflowError } from '../errors.ts';
 import type { BackendName } from './types.ts';
-import { WASM_BINARY_URLS } from './wasm-binaries.ts';
 import { installThreadedWasmBackend } from './wasm-threads.ts';
 
 export { BACKEND_ORDER } from './backend-order.ts';
@@ -43,7 +43,7 @@ let wasmConfigured: WasmThreadsReport | undefined;
  */
 export function configureWasm(options: ConfigureWasmOptions = {}): WasmThreadsReport {
   if (wasmConfigured) return wasmConfigured;
-  setWasmPaths({ ...WASM_BINARY_URLS });
+  if (WASM_ASSETS.binaries) setWasmPaths({ ...WASM_ASSETS.binaries });
   const reason = threadsUnavailableReason(options);
   if (reason !== null) {
     tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
@@ -66,6 +66,9 @@ export function configureWasm(options: ConfigureWasmOptions = {}): WasmThreadsRe
 
 function threadsUnavailableReason(options: ConfigureWasmOptions): string | null {
   if (options.threads === false) return 'Turned off by configureWasm({ threads: false }).';
+  if (WASM_ASSETS.threadedModuleUrl === null) {
+    return "tfjs's threaded WASM build runs in browsers only; here the WASM backend runs single-threaded.";
+  }
   const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
   if (!isolated) {
     return 'The page is not cross-origin isolated (serve it with COOP: same-origin and COEP: require-corp).';

@@ -5,16 +5,16 @@
 // a Blob made of `wasmFactoryThreadedSimd.toString()` (tfjs-backend-wasm/src/backend_wasm.ts,
 // `init`). After a bundler has wrapped or minified that factory, its source text refers to names
 // that exist only in the bundle ("ReferenceError: e is not defined" with Vite 8 and tfjs 4.22).
-// Here the pthread workers get the module's script exactly as tfjs ships it (imported with `?raw`,
-// so no bundler rewrites it), and the factory the calling thread runs is the bundled one, which
-// works where it was bundled. Everything else is tfjs's public API: `BackendWasm`,
+// Here the pthread workers get the module's script exactly as tfjs ships it (emitted untouched by
+// the bundler, see wasm-assets.ts, and fetched when threads start), and the factory the calling
+// thread runs is the bundled one, which works where it was bundled. Everything else is tfjs's public API: `BackendWasm`,
 // `findBackendFactory`, `registerBackend`.
 import * as tf from '@tensorflow/tfjs';
 import { BackendWasm, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import * as threadedFactoryModule from '@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.js';
-import threadedModuleScript from '@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.js?raw';
 import { wasmWorkerContents } from '@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.worker.js';
-import { WASM_BINARY_URLS } from './wasm-binaries.ts';
+import { WASM_ASSETS } from '#wasm-assets';
+import { EdgeflowError } from '../errors.ts';
 
 type ThreadedFactory = typeof threadedFactoryModule.default;
 type WasmModule = Awaited<ReturnType<ThreadedFactory>>;
@@ -82,7 +82,44 @@ function reportLogicalCores(cores: number): () => void {
   };
 }
 
+/**
+ * The text of the threaded build's script, served with the app. A page instead of a script (an
+ * app server that answers unknown paths with its index page) counts as missing: the pthread
+ * workers would fail on it with nothing but a syntax error.
+ * @throws EdgeflowError `BACKEND_UNAVAILABLE` naming the URL when it cannot be fetched.
+ */
+export async function fetchThreadedScript(url: string): Promise<string> {
+  let response: Response | undefined;
+  let failure: unknown;
+  try {
+    response = await fetch(url);
+  } catch (error) {
+    failure = error;
+  }
+  const type = response?.headers.get('content-type') ?? '';
+  if (response?.ok && !type.includes('text/html')) return response.text();
+  const why = !response
+    ? String(failure)
+    : response.ok
+      ? `an HTML page came back (${type}), not a script`
+      : `HTTP ${response.status}`;
+  throw new EdgeflowError(
+    'BACKEND_UNAVAILABLE',
+    `Backend "wasm" (threaded) is unavailable: its script ${url} could not be fetched (${why}). Serve the assets your bundler emitted with the app (a page that is not cross-origin isolated runs WASM single-threaded).`,
+    {
+      details: { backend: 'wasm', url, reason: why },
+      ...(failure === undefined ? {} : { cause: failure }),
+    },
+  );
+}
+
 async function startThreadedModule(): Promise<WasmModule> {
+  const { binaries, threadedModuleUrl } = WASM_ASSETS;
+  if (threadedModuleUrl === null) {
+    // configureWasm never installs the threaded start-up where this is null (plain Node).
+    throw new EdgeflowError('BACKEND_UNAVAILABLE', "tfjs's threaded WASM build runs in browsers only.");
+  }
+  const threadedModuleScript = await fetchThreadedScript(threadedModuleUrl);
   const module = await threadedFactory({
     // The pthread workers' bootstrap (Emscripten's worker.js) as tfjs ships it; tfjs escapes its
     // newlines the same way, because the string was unescaped once when it was embedded.
@@ -91,7 +128,7 @@ async function startThreadedModule(): Promise<WasmModule> {
         const source = (wasmWorkerContents as string).replace(/\n/g, '\\n');
         return URL.createObjectURL(new Blob([source], { type: 'application/javascript' }));
       }
-      if (path.endsWith('.wasm')) return WASM_BINARY_URLS['tfjs-backend-wasm-threaded-simd.wasm'];
+      if (path.endsWith('.wasm') && binaries) return binaries['tfjs-backend-wasm-threaded-simd.wasm'];
       return prefix + path;
     },
     // What each pthread worker `importScripts` before calling `WasmBackendModuleThreadedSimd`:

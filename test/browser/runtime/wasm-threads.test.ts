@@ -3,6 +3,8 @@
 // text of a bundled factory (src/runtime/wasm-threads.ts).
 import { afterEach, expect, test } from 'vitest';
 import { createLab, type Lab } from '../../../src/index.ts';
+import { fetchThreadedScript } from '../../../src/runtime/wasm-threads.ts';
+import { errorOf } from '../../helpers/error-code.ts';
 
 interface FixtureResult {
   ok: boolean;
@@ -84,4 +86,26 @@ test('threaded and single-threaded WASM train the same seeded model to the same 
   expect(worst).toBeLessThan(1e-4);
   expect(threaded.tensorsAfter).toBe(threaded.tensorsBefore);
   expect(single.tensorsAfter).toBe(single.tensorsBefore);
+});
+
+test("tfjs's threaded script is fetched as the bundler emitted it; a missing one or a page in its place is BACKEND_UNAVAILABLE naming the URL", async () => {
+  const { WASM_ASSETS } = await import('#wasm-assets');
+  const url = WASM_ASSETS.threadedModuleUrl as string;
+  const script = await fetchThreadedScript(url);
+  // tfjs's untouched script: it defines the global the pthread workers call.
+  expect(script).toContain('WasmBackendModuleThreadedSimd');
+  expect(script.length).toBeGreaterThan(10_000);
+
+  const missing = await errorOf(fetchThreadedScript('/no-such-dir/tfjs-threaded.js'));
+  expect(missing.code).toBe('BACKEND_UNAVAILABLE');
+  expect(missing.message).toContain('/no-such-dir/tfjs-threaded.js');
+  expect(missing.details).toMatchObject({ backend: 'wasm', url: '/no-such-dir/tfjs-threaded.js' });
+  expect(String(missing.details?.reason)).toMatch(/^HTTP 404$|^an HTML page came back/);
+
+  // A page in place of the script: what an app server's fallback for unknown paths answers.
+  const pageUrl = URL.createObjectURL(new Blob(['<!doctype html><p>index</p>'], { type: 'text/html' }));
+  const page = await errorOf(fetchThreadedScript(pageUrl));
+  URL.revokeObjectURL(pageUrl);
+  expect(page.code).toBe('BACKEND_UNAVAILABLE');
+  expect(String(page.details?.reason)).toMatch(/^an HTML page came back \(text\/html/);
 });
