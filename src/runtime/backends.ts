@@ -3,9 +3,9 @@ import '@tensorflow/tfjs-backend-webgpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { WASM_ASSETS } from '#wasm-assets';
 import { type Capabilities, isWorkerContext, probeCapabilities } from '../env.ts';
-import { EdgeflowError } from '../errors.ts';
+import { EdgeflowError, isEdgeflowError } from '../errors.ts';
 import type { BackendName } from './types.ts';
-import { installThreadedWasmBackend } from './wasm-threads.ts';
+import { installThreadedWasmBackend, threadedStartFailure } from './wasm-threads.ts';
 
 export { BACKEND_ORDER } from './backend-order.ts';
 
@@ -118,6 +118,9 @@ export async function activateBackend(name: BackendName): Promise<void> {
     failure = error;
   }
   if (!ok || tf.getBackend() !== name) {
+    // tfjs only logs why a backend's factory failed; the threaded WASM start-up keeps its error.
+    if (failure === undefined && name === 'wasm') failure = threadedStartFailure();
+    if (isEdgeflowError(failure, 'BACKEND_UNAVAILABLE')) throw failure;
     const why = failure === undefined ? 'tfjs could not initialise it' : String(failure);
     throw new EdgeflowError('BACKEND_UNAVAILABLE', `Backend "${name}" is unavailable: ${why}.`, {
       details: { backend: name, reason: why },

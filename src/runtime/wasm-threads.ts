@@ -7,8 +7,8 @@
 // that exist only in the bundle ("ReferenceError: e is not defined" with Vite 8 and tfjs 4.22).
 // Here the pthread workers get the module's script exactly as tfjs ships it (emitted untouched by
 // the bundler, see wasm-assets.ts, and fetched when threads start), and the factory the calling
-// thread runs is the bundled one, which works where it was bundled. Everything else is tfjs's public API: `BackendWasm`,
-// `findBackendFactory`, `registerBackend`.
+// thread runs is the bundled one, which works where it was bundled. Everything else is tfjs's
+// public API: `BackendWasm`, `findBackendFactory`, `registerBackend`.
 import * as tf from '@tensorflow/tfjs';
 import { BackendWasm, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import * as threadedFactoryModule from '@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.js';
@@ -34,6 +34,13 @@ const threadedFactory: ThreadedFactory =
 const WASM_PRIORITY = 2;
 
 let installed = false;
+/** Why the last threaded start-up failed: tfjs only logs a backend factory's error. */
+let lastStartFailure: unknown;
+
+/** The error the last threaded start-up failed with, if it failed (for activateBackend's error). */
+export function threadedStartFailure(): unknown {
+  return lastStartFailure;
+}
 
 /**
  * Replaces tfjs's 'wasm' backend factory by one that starts the threaded build with `threadCount`
@@ -53,12 +60,15 @@ export function installThreadedWasmBackend(
   tf.registerBackend(
     'wasm',
     async () => {
+      lastStartFailure = undefined;
       if (!(await useThreads())) return tfjsFactory();
-      if (threadCount === undefined) return new BackendWasm(await startThreadedModule());
-      setThreadsCount(threadCount);
-      const restore = reportLogicalCores(2 * threadCount);
+      if (threadCount !== undefined) setThreadsCount(threadCount);
+      const restore = threadCount === undefined ? () => {} : reportLogicalCores(2 * threadCount);
       try {
         return new BackendWasm(await startThreadedModule());
+      } catch (error) {
+        lastStartFailure = error;
+        throw error;
       } finally {
         restore();
       }

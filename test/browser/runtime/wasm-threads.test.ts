@@ -1,8 +1,10 @@
 // Issue 16, point 1: the WASM backend runs multi-threaded inside bundled module workers (the lab's
 // and any other), because the pthread workers get tfjs's untouched script instead of the source
 // text of a bundled factory (src/runtime/wasm-threads.ts).
+import * as tf from '@tensorflow/tfjs';
 import { afterEach, expect, test } from 'vitest';
 import { createLab, type Lab } from '../../../src/index.ts';
+import { activateBackend } from '../../../src/runtime/backends.ts';
 import { fetchThreadedScript } from '../../../src/runtime/wasm-threads.ts';
 import { errorOf } from '../../helpers/error-code.ts';
 
@@ -108,4 +110,24 @@ test("tfjs's threaded script is fetched as the bundler emitted it; a missing one
   URL.revokeObjectURL(pageUrl);
   expect(page.code).toBe('BACKEND_UNAVAILABLE');
   expect(String(page.details?.reason)).toMatch(/^an HTML page came back \(text\/html/);
+});
+
+// Last in this file: it starts the WASM backend on this page.
+test('when the threaded script cannot be fetched, activateBackend says so, naming the URL (tfjs alone only logs it)', async () => {
+  const { WASM_ASSETS } = await import('#wasm-assets');
+  const url = WASM_ASSETS.threadedModuleUrl as string;
+  const realFetch = globalThis.fetch;
+  globalThis.fetch = async (input, init) =>
+    String(input) === url ? new Response('not here', { status: 404 }) : realFetch(input, init);
+  try {
+    const error = await errorOf(activateBackend('wasm'));
+    expect(error.code).toBe('BACKEND_UNAVAILABLE');
+    expect(error.message).toContain(url);
+    expect(error.details).toEqual({ backend: 'wasm', url, reason: 'HTTP 404' });
+  } finally {
+    globalThis.fetch = realFetch;
+  }
+  // With the script served again, the same page starts threaded WASM.
+  await activateBackend('wasm');
+  expect(tf.getBackend()).toBe('wasm');
 });
