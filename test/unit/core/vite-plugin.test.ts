@@ -51,7 +51,10 @@ test('the plugin pre-bundles exactly the packages the browser code imports at ru
 });
 
 test('the plugin excludes edgeflow from pre-bundling, pre-bundles its packages for it and makes ES-module workers', () => {
-  const config = (edgeflow().config as () => UserConfig)();
+  const plugin = edgeflow();
+  // The name Vite prints in its errors and timings.
+  expect(plugin.name).toBe('edgeflow');
+  const config = (plugin.config as () => UserConfig)();
   expect(config.optimizeDeps?.exclude).toEqual(['edgeflow']);
   expect(config.optimizeDeps?.include).toContain('edgeflow > @tensorflow/tfjs');
   expect(config.optimizeDeps?.include).toContain(
