@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
 import { CHROMIUM_ARGS, findChromium } from './scripts/chromium.mjs';
-import { wasmAssetsFromSources } from './scripts/wasm-assets-from-sources.mjs';
+import { packageImportsFromSources } from './scripts/package-imports-from-sources.mjs';
 import { serveFiles, stopFileServer } from './test/browser/commands/file-server.ts';
 import {
   scriptTelemetrySink,
@@ -49,7 +49,7 @@ const alias = [
 export default defineConfig({
   root: here('./demo'),
   publicDir: false,
-  plugins: [wasmAssetsFromSources()],
+  plugins: [packageImportsFromSources()],
   resolve: { alias },
   server: { headers: isolationHeaders },
   preview: { headers: isolationHeaders },

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { wasmAssetsFromSources } from '../scripts/wasm-assets-from-sources.mjs';
+import { packageImportsFromSources } from '../scripts/package-imports-from-sources.mjs';
 import { type BenchMeasurement, defineBench } from './harness.ts';
 
 const BUDGET_BYTES = 40 * 1024;
@@ -41,7 +41,7 @@ export default defineBench({
         const result = await build({
           configFile: false,
           logLevel: 'silent',
-          plugins: [wasmAssetsFromSources({ target: 'browser' })],
+          plugins: [packageImportsFromSources({ target: 'browser' })],
           resolve: { alias: [{ find: /^edgeflow\/edge$/, replacement: edgeEntry }] },
           build: {
             write: false,

@@ -115,12 +115,10 @@ async function loadVersionWeights(
   model: string,
   versionOrAlias: number | string,
 ): Promise<{ version: ModelVersion; weights: ArrayBuffer[] }> {
-  const { store } = context;
-  if (store.readVersionWithChunks) {
+  const readWithChunks = context.store.readVersionWithChunks?.bind(context.store);
+  if (readWithChunks) {
     const ref = storeRef(versionOrAlias);
-    const read = await verifiedRead(context, (onChunk) =>
-      (store.readVersionWithChunks as NonNullable<typeof store.readVersionWithChunks>)(model, ref, onChunk),
-    );
+    const read = await verifiedRead(context, (onChunk) => readWithChunks(model, ref, onChunk));
     if (read) return read;
   }
   const version = await getVersion(context, model, versionOrAlias);

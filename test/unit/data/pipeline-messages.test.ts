@@ -16,18 +16,8 @@ import {
   transformTarget,
 } from '../../../src/data/pipeline.ts';
 import type { LoadedDataset } from '../../../src/data/types.ts';
-import { EdgeflowError } from '../../../src/errors.ts';
 import type { ColumnType, FittedPipeline } from '../../../src/schemas/dataset.ts';
-
-function caught(fn: () => unknown): EdgeflowError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(EdgeflowError);
-    return error as EdgeflowError;
-  }
-  throw new Error('expected a throw');
-}
+import { thrownBy } from '../../helpers/error-code.ts';
 
 async function load(
   csv: string,
@@ -195,13 +185,13 @@ describe('quantiles and categories at the edges', () => {
 describe('error messages name the column, the value and the fix', () => {
   test('an invalid step: its number, the field and zod’s reason', async () => {
     const ds = await mixed();
-    const badField = caught(() =>
+    const badField = thrownBy(() =>
       fitPipeline(ds.table, ds.schema, [{ step: 'minmax', range: [0, 'x'] } as never]),
     );
     expect(badField.code).toBe('INVALID_ARGUMENT');
     expect(badField.message).toMatch(/^Pipeline step 1 is not valid: range\.1: .+\.$/);
     expect(badField.details).toEqual({ step: 0 });
-    const noStep = caught(() =>
+    const noStep = thrownBy(() =>
       fitPipeline(ds.table, ds.schema, [{ step: 'impute', strategy: 'mean' }, {} as never]),
     );
     expect(noStep.message).toMatch(/^Pipeline step 2 is not valid: (step|\(step\)): .+\.$/);
@@ -210,12 +200,12 @@ describe('error messages name the column, the value and the fix', () => {
 
   test('a step naming a column that is no feature suggests the near names, and only then', async () => {
     const ds = await mixed();
-    const near = caught(() => fitPipeline(ds.table, ds.schema, [{ step: 'standardize', columns: ['nn'] }]));
+    const near = thrownBy(() => fitPipeline(ds.table, ds.schema, [{ step: 'standardize', columns: ['nn'] }]));
     expect(near.message).toMatch(
       /^Pipeline step "standardize" names column "nn", which is not a feature\. Did you mean "n"(, "[a-z]")*\?$/,
     );
     expect(near.details).toEqual({ step: 'standardize', column: 'nn', features: ['n', 'i', 'b', 'd', 'c'] });
-    const far = caught(() =>
+    const far = thrownBy(() =>
       fitPipeline(ds.table, ds.schema, [{ step: 'standardize', columns: ['weight_kg'] }]),
     );
     expect(far.message).toBe('Pipeline step "standardize" names column "weight_kg", which is not a feature.');
@@ -223,17 +213,17 @@ describe('error messages name the column, the value and the fix', () => {
 
   test('encoders on numbers, number steps on categories, two encoders', async () => {
     const ds = await mixed();
-    const onehot = caught(() => fitPipeline(ds.table, ds.schema, [{ step: 'onehot', columns: ['i'] }]));
+    const onehot = thrownBy(() => fitPipeline(ds.table, ds.schema, [{ step: 'onehot', columns: ['i'] }]));
     expect(onehot.message).toBe(
       'Step "onehot" encodes categories, but column "i" is integer. Give it type "categorical" in the schema to encode it.',
     );
     expect(onehot.details).toEqual({ step: 'onehot', column: 'i', type: 'integer' });
-    const log = caught(() => fitPipeline(ds.table, ds.schema, [{ step: 'log1p', columns: ['c'] }]));
+    const log = thrownBy(() => fitPipeline(ds.table, ds.schema, [{ step: 'log1p', columns: ['c'] }]));
     expect(log.message).toBe(
       'Step "log1p" works on numbers, but column "c" is categorical. Encode it with "onehot" or "ordinal".',
     );
     expect(log.details).toEqual({ step: 'log1p', column: 'c' });
-    const two = caught(() =>
+    const two = thrownBy(() =>
       fitPipeline(ds.table, ds.schema, [
         { step: 'onehot', columns: ['c'] },
         { step: 'ordinal', columns: ['c'] },
@@ -248,14 +238,14 @@ describe('error messages name the column, the value and the fix', () => {
       { name: 'x', type: 'numeric' },
       { name: 'c', type: 'categorical' },
     ]);
-    const textOnNumber = caught(() =>
+    const textOnNumber = thrownBy(() =>
       fitPipeline(ds.table, ds.schema, [
         { step: 'impute', strategy: 'constant', value: 'z', columns: ['x'] },
       ]),
     );
     expect(textOnNumber.message).toBe('Impute "constant" for numeric column "x" needs a numeric value.');
     expect(textOnNumber.details).toEqual({ column: 'x' });
-    const noValue = caught(() =>
+    const noValue = thrownBy(() =>
       fitPipeline(ds.table, ds.schema, [
         { step: 'impute', strategy: 'median', columns: ['x'] },
         { step: 'impute', strategy: 'constant', columns: ['c'] },
@@ -263,7 +253,7 @@ describe('error messages name the column, the value and the fix', () => {
     );
     expect(noValue.message).toBe('Impute "constant" for column "c" needs a value.');
     expect(noValue.details).toEqual({ column: 'c' });
-    const meanOnText = caught(() =>
+    const meanOnText = thrownBy(() =>
       fitPipeline(ds.table, ds.schema, [
         { step: 'impute', strategy: 'median', columns: ['x'] },
         { step: 'impute', strategy: 'mean', columns: ['c'] },
@@ -273,14 +263,14 @@ describe('error messages name the column, the value and the fix', () => {
       'Impute "mean" needs numbers; column "c" is categorical. Use "most_frequent" or "constant".',
     );
     expect(meanOnText.details).toEqual({ column: 'c', strategy: 'mean' });
-    const noImputer = caught(() =>
+    const noImputer = thrownBy(() =>
       fitPipeline(ds.table, ds.schema, [{ step: 'standardize', columns: ['x'] }]),
     );
     expect(noImputer.message).toBe(
       "Column \"x\" has missing values in the training rows and no impute step. Add { step: 'impute', columns: ['x'], strategy: 'median' }.",
     );
     expect(noImputer.details).toEqual({ column: 'x' });
-    const empty = caught(() =>
+    const empty = thrownBy(() =>
       fitPipeline(ds.table, ds.schema, [{ step: 'impute', strategy: 'mean', columns: ['x'] }], { rows: [1] }),
     );
     expect(empty.message).toBe(
@@ -291,18 +281,18 @@ describe('error messages name the column, the value and the fix', () => {
 
   test('minmax, clip and log1p bounds', async () => {
     const ds = await mixed();
-    const range = caught(() =>
+    const range = thrownBy(() =>
       fitPipeline(ds.table, ds.schema, [{ step: 'minmax', range: [1, 1], columns: ['n'] }]),
     );
     expect(range.message).toBe('minmax range must be increasing, got [1, 1].');
     expect(range.details).toEqual({ column: 'n' });
-    const clip = caught(() =>
+    const clip = thrownBy(() =>
       fitPipeline(ds.table, ds.schema, [{ step: 'clip', min: 5, max: 2, columns: ['n'] }]),
     );
     expect(clip.message).toBe('clip bounds are reversed for "n": 5 > 2.');
     expect(clip.details).toEqual({ column: 'n', min: 5, max: 2 });
     const negative = await load('x\n-1\n0', [{ name: 'x', type: 'numeric' }]);
-    const log = caught(() => fitPipeline(negative.table, negative.schema, [{ step: 'log1p' }]));
+    const log = thrownBy(() => fitPipeline(negative.table, negative.schema, [{ step: 'log1p' }]));
     expect(log.message).toBe(
       'log1p needs values above -1, but column "x" has -1 in the training rows. Clip or shift it first.',
     );
@@ -319,23 +309,23 @@ describe('error messages name the column, the value and the fix', () => {
       { name: 'c', type: 'categorical' },
     ]);
     const numericSchema = { ...asText.schema, columns: asNumbers.schema.columns };
-    const holdsCategories = caught(() => fitPipeline(asText.table, numericSchema, []));
+    const holdsCategories = thrownBy(() => fitPipeline(asText.table, numericSchema, []));
     expect(holdsCategories.code).toBe('SCHEMA_MISMATCH');
     expect(holdsCategories.message).toBe(
       'Column "n" is numeric in the schema but holds categories in the table.',
     );
     expect(holdsCategories.details).toEqual({ column: 'n' });
     const categoricalSchema = { ...asNumbers.schema, columns: asText.schema.columns };
-    const notCategorical = caught(() => fitPipeline(asNumbers.table, categoricalSchema, []));
+    const notCategorical = thrownBy(() => fitPipeline(asNumbers.table, categoricalSchema, []));
     expect(notCategorical.message).toBe('Column "n" is categorical in the schema but not in the table.');
     expect(notCategorical.details).toEqual({ column: 'n' });
     const numeric = fitPipeline(asNumbers.table, asNumbers.schema, []);
-    const expectsNumbers = caught(() => transformTable(numeric, asText.table));
+    const expectsNumbers = thrownBy(() => transformTable(numeric, asText.table));
     expect(expectsNumbers.code).toBe('SCHEMA_MISMATCH');
     expect(expectsNumbers.message).toBe('Column "n" holds categories; the pipeline expects numbers.');
     expect(expectsNumbers.details).toEqual({ column: 'n' });
     const categorical = fitPipeline(asText.table, asText.schema, []);
-    const expectsCategories = caught(() => transformTable(categorical, asNumbers.table));
+    const expectsCategories = thrownBy(() => transformTable(categorical, asNumbers.table));
     expect(expectsCategories.message).toBe('Column "n" holds numbers; the pipeline expects categories.');
     expect(expectsCategories.details).toEqual({ column: 'n' });
   });
@@ -352,19 +342,19 @@ describe('error messages name the column, the value and the fix', () => {
       { name: 'c', type: 'categorical' },
       { name: 'x', type: 'numeric' },
     ]);
-    const unknown = caught(() => transformTable(strict, later.table, [1]));
+    const unknown = thrownBy(() => transformTable(strict, later.table, [1]));
     expect(unknown.code).toBe('DATA_QUALITY');
     expect(unknown.message).toBe('Column "c", row 1: category "z" was not seen in training. Known: a, b.');
     expect(unknown.details).toEqual({ column: 'c', value: 'z', where: 'row 1' });
-    const missing = caught(() => transformTable(strict, later.table, [2]));
+    const missing = thrownBy(() => transformTable(strict, later.table, [2]));
     expect(missing.message).toBe(
       'Column "c", row 2: a missing value and the pipeline has no imputer. Known: a, b.',
     );
     expect(missing.details).toEqual({ column: 'c', value: null, where: 'row 2' });
-    const fromRow = caught(() => transformRow(strict, { c: 'q', x: 1 }));
+    const fromRow = thrownBy(() => transformRow(strict, { c: 'q', x: 1 }));
     expect(fromRow.message).toBe('Column "c", row 0: category "q" was not seen in training. Known: a, b.');
     const ordinal = fitPipeline(train.table, train.schema, [{ step: 'ordinal', columns: ['c'] }]);
-    expect(caught(() => transformTable(ordinal, later.table, [1])).message).toBe(
+    expect(thrownBy(() => transformTable(ordinal, later.table, [1])).message).toBe(
       'Column "c", row 1: category "z" was not seen in training. Known: a, b.',
     );
     const tolerant = fitPipeline(train.table, train.schema, [
@@ -379,30 +369,30 @@ describe('error messages name the column, the value and the fix', () => {
     const pipeline = fitPipeline(ds.table, ds.schema);
     const full = { n: 1, i: 1, b: true, d: '2024-01-01', c: 'a' };
     const { n: _n, ...withoutN } = full;
-    const near = caught(() => transformRow(pipeline, { ...withoutN, nn: 1 }));
+    const near = thrownBy(() => transformRow(pipeline, { ...withoutN, nn: 1 }));
     expect(near.code).toBe('SCHEMA_MISMATCH');
     expect(near.message).toMatch(
       /^Row 0 has no "n" \(the pipeline needs n, i, b, d, c\)\. Did you mean "[a-z]+"(, "[a-z]+")*\? Pass null for a missing value\.$/,
     );
     expect(near.details).toEqual({ row: 0, column: 'n' });
-    const far = caught(() => transformRows(pipeline, [full, { weight: 1 }]));
+    const far = thrownBy(() => transformRows(pipeline, [full, { weight: 1 }]));
     expect(far.message).toBe(
       'Row 1 has no "n" (the pipeline needs n, i, b, d, c). Pass null for a missing value.',
     );
     expect(far.details).toEqual({ row: 1, column: 'n' });
-    const notNumber = caught(() => transformRow(pipeline, { ...full, n: 'lots' }));
+    const notNumber = thrownBy(() => transformRow(pipeline, { ...full, n: 'lots' }));
     expect(notNumber.code).toBe('DATA_QUALITY');
     expect(notNumber.message).toBe('Row 0, column "n": "lots" is not a number.');
     expect(notNumber.details).toMatchObject({ row: 0, column: 'n', value: 'lots' });
-    const notBoolean = caught(() => transformRow(pipeline, { ...full, b: 'perhaps' }));
+    const notBoolean = thrownBy(() => transformRow(pipeline, { ...full, b: 'perhaps' }));
     expect(notBoolean.message).toBe('Row 0, column "b": "perhaps" is not a boolean.');
-    const notDate = caught(() => transformRow(pipeline, { ...full, d: 'soon' }));
+    const notDate = thrownBy(() => transformRow(pipeline, { ...full, d: 'soon' }));
     expect(notDate.message).toBe('Row 0, column "d": "soon" is not a date.');
-    const notCategory = caught(() => transformRow(pipeline, { ...full, c: { a: 1 } }));
+    const notCategory = thrownBy(() => transformRow(pipeline, { ...full, c: { a: 1 } }));
     expect(notCategory.message).toBe('Row 0, column "c": "{"a":1}" is not a category.');
     expect(notCategory.details).toEqual({ row: 0, column: 'c', value: '{"a":1}' });
     const bare = fitPipeline(ds.table, ds.schema, [{ step: 'standardize', columns: ['n'] }]);
-    const missing = caught(() => transformRow(bare, { ...full, n: null }));
+    const missing = thrownBy(() => transformRow(bare, { ...full, n: null }));
     expect(missing.message).toBe(
       'Column "n", row 0: the value is missing and the pipeline has no impute step for it.',
     );
@@ -412,11 +402,11 @@ describe('error messages name the column, the value and the fix', () => {
   test('a stored pipeline that is not one names the first bad field', async () => {
     const ds = await mixed();
     const json = JSON.parse(JSON.stringify(fitPipeline(ds.table, ds.schema))) as FittedPipeline;
-    const bad = caught(() => parseFittedPipeline({ ...json, featureCount: 'many' }));
+    const bad = thrownBy(() => parseFittedPipeline({ ...json, featureCount: 'many' }));
     expect(bad.code).toBe('INVALID_ARGUMENT');
     expect(bad.message).toMatch(/^Not a fitted pipeline: featureCount: .+\.$/);
     expect(bad.details).toEqual({ path: ['featureCount'] });
-    const root = caught(() => parseFittedPipeline('pipeline'));
+    const root = thrownBy(() => parseFittedPipeline('pipeline'));
     expect(root.message).toMatch(/^Not a fitted pipeline: \(root\): .+\.$/);
     expect(root.details).toEqual({ path: [] });
   });
@@ -439,10 +429,10 @@ describe('target transforms', () => {
     expect(Array.from(inverseTransformTarget(unscaled, [3]))).toEqual([3]);
 
     const noTarget = { ...pipeline, target: null };
-    const missing = caught(() => transformTarget(noTarget, ds.table));
+    const missing = thrownBy(() => transformTarget(noTarget, ds.table));
     expect(missing.code).toBe('TARGET_NOT_FOUND');
     expect(missing.message).toBe('The pipeline has no target: load the dataset with { target }.');
-    const inverseNone = caught(() => inverseTransformTarget(noTarget, [1]));
+    const inverseNone = thrownBy(() => inverseTransformTarget(noTarget, [1]));
     expect(inverseNone.code).toBe('INVALID_ARGUMENT');
     expect(inverseNone.message).toBe('Only a regression target can be inverse-transformed.');
     expect(inverseNone.details).toEqual({ task: null });
@@ -450,7 +440,9 @@ describe('target transforms', () => {
       ...pipeline,
       target: { name: 'c', task: 'classification' as const, classes: ['a', 'b', 'c'] },
     };
-    expect(caught(() => inverseTransformTarget(classifier, [1])).details).toEqual({ task: 'classification' });
+    expect(thrownBy(() => inverseTransformTarget(classifier, [1])).details).toEqual({
+      task: 'classification',
+    });
   });
 
   test('classification: class indexes; unknown or missing classes and mismatched kinds are named', async () => {
@@ -466,7 +458,7 @@ describe('target transforms', () => {
       name: 'label',
       task: 'classification',
     });
-    const unknown = caught(() => transformTarget(pipeline, later.table));
+    const unknown = thrownBy(() => transformTarget(pipeline, later.table));
     expect(unknown.code).toBe('DATA_QUALITY');
     expect(unknown.message).toBe('Row 0: target class "c" is not one of a, b.');
     expect(unknown.details).toEqual({ row: 0, column: 'label' });
@@ -475,15 +467,15 @@ describe('target transforms', () => {
       name: 'label',
       task: 'regression',
     });
-    const notCategorical = caught(() => transformTarget(pipeline, numbers.table));
+    const notCategorical = thrownBy(() => transformTarget(pipeline, numbers.table));
     expect(notCategorical.code).toBe('SCHEMA_MISMATCH');
     expect(notCategorical.message).toBe('The target "label" is not categorical in the table.');
     expect(notCategorical.details).toEqual({ column: 'label' });
     const regression = fitPipeline(numbers.table, numbers.schema);
-    const holdsCategories = caught(() => transformTarget(regression, ds.table));
+    const holdsCategories = thrownBy(() => transformTarget(regression, ds.table));
     expect(holdsCategories.message).toBe('The regression target "label" holds categories.');
     expect(holdsCategories.details).toEqual({ column: 'label' });
-    const fitMismatch = caught(() =>
+    const fitMismatch = thrownBy(() =>
       fitPipeline(numbers.table, {
         ...numbers.schema,
         target: { name: 'label', task: 'classification' },

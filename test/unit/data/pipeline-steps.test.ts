@@ -13,8 +13,8 @@ import {
   transformTarget,
 } from '../../../src/data/pipeline.ts';
 import type { LoadedDataset } from '../../../src/data/types.ts';
-import { EdgeflowError } from '../../../src/errors.ts';
 import type { PipelineStep } from '../../../src/schemas/dataset.ts';
+import { thrownBy } from '../../helpers/error-code.ts';
 
 // x: numeric with two blanks, present values 1 2 2 10 5 7 (mean 4.5, median 3.5, mode 2).
 // y: numeric without blanks. c: categorical, a×3 b×2 c×2 d×1 and two blanks. t: regression target.
@@ -80,16 +80,6 @@ function columnOf(features: Float32Array, width: number, j: number): number[] {
 function f32(values: readonly number[]): number[] {
   return Array.from(Float32Array.from(values));
 }
-function caught(fn: () => unknown): EdgeflowError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(EdgeflowError);
-    return error as EdgeflowError;
-  }
-  throw new Error('expected a throw');
-}
-
 /** Fits `steps`, checks that fitTransform, transformTable and transformRows agree, returns all. */
 function fitAll(ds: LoadedDataset, steps: PipelineStep[], rows?: number[]) {
   const pipeline = fitPipeline(ds.table, ds.schema, steps, rows ? { rows } : {});
@@ -138,7 +128,7 @@ describe('numeric steps, exact', () => {
       ...catSteps,
     ]);
     expect(columnOf(table, 6, 0)).toEqual(f32(X.map((v) => (Number.isNaN(v) ? -7 : v))));
-    const error = caught(() =>
+    const error = thrownBy(() =>
       fitPipeline(ds.table, ds.schema, [
         { step: 'impute', strategy: 'constant', value: 'none', columns: ['x'] },
         ...catSteps,
@@ -217,7 +207,7 @@ describe('numeric steps, exact', () => {
       [1, 1],
       [2, 1],
     ] as [number, number][]) {
-      const error = caught(() =>
+      const error = thrownBy(() =>
         fitPipeline(ds.table, ds.schema, [{ step: 'minmax', range, columns: ['y'] }, ...catSteps], {
           rows: [0, 1],
         }),
@@ -260,7 +250,7 @@ describe('numeric steps, exact', () => {
     const c = fitAll(ds, [{ step: 'clip', max: -1, columns: ['y'] }, fillX, ...catSteps]);
     expect(c.pipeline.columns[1]?.steps).toEqual([{ step: 'clip', min: -Number.MAX_VALUE, max: -1 }]);
     expect(columnOf(c.table, 6, 1)).toEqual(f32(Y.map((v) => Math.min(v, -1))));
-    const error = caught(() =>
+    const error = thrownBy(() =>
       fitPipeline(ds.table, ds.schema, [
         { step: 'clip', min: 3, max: 2, columns: ['y'] },
         fillX,
@@ -294,13 +284,13 @@ describe('numeric steps, exact', () => {
     expect(columnOf(last.table, last.pipeline.featureCount, 1)).toEqual(
       f32([0, Math.log1p(4), Math.log1p(8)]),
     );
-    const error = caught(() =>
+    const error = thrownBy(() =>
       fitPipeline(ds.table, ds.schema, [{ step: 'log1p', columns: ['y'] }, fillX, ...catSteps]),
     );
     expect(error.code).toBe('INVALID_ARGUMENT');
     expect(error.details).toEqual({ column: 'y', value: -3 });
     // Exactly -1 is refused too (log1p(-1) is -Infinity).
-    const clipped = caught(() =>
+    const clipped = thrownBy(() =>
       fitPipeline(ds.table, ds.schema, [
         { step: 'clip', min: -1, columns: ['y'] },
         { step: 'log1p', columns: ['y'] },
@@ -447,10 +437,10 @@ describe('categorical steps, exact', () => {
       ...catSteps,
       { step: 'onehot', unknown: 'error', maxCategories: 3 },
     ]);
-    const tableError = caught(() => transformTable(strict, ds.table));
+    const tableError = thrownBy(() => transformTable(strict, ds.table));
     expect(tableError.code).toBe('DATA_QUALITY');
     expect(tableError.details).toEqual({ column: 'c', value: 'd', where: 'row 8' });
-    const rowError = caught(() => transformRows(strict, [RAW[0] as never, { x: 1, y: 1, c: 'q' }]));
+    const rowError = thrownBy(() => transformRows(strict, [RAW[0] as never, { x: 1, y: 1, c: 'q' }]));
     expect(rowError.code).toBe('DATA_QUALITY');
     expect(rowError.details).toEqual({ column: 'c', value: 'q', where: 'row 1' });
     const unseen: unknown[] = [];
@@ -478,7 +468,7 @@ describe('categorical steps, exact', () => {
     const strict = fitPipeline(ds.table, ds.schema, [fillX, { step: 'onehot', unknown: 'error' }], {
       rows: [0, 1],
     });
-    const error = caught(() => transformTable(strict, ds.table, [1, 4]));
+    const error = thrownBy(() => transformTable(strict, ds.table, [1, 4]));
     expect(error.details).toEqual({ column: 'c', value: null, where: 'row 4' });
   });
 
@@ -527,10 +517,10 @@ describe('categorical steps, exact', () => {
       unknown: 'error',
       unknownValue: -1,
     });
-    const error = caught(() => transformTable(strict, ds.table));
+    const error = thrownBy(() => transformTable(strict, ds.table));
     expect(error.code).toBe('DATA_QUALITY');
     expect(error.details).toEqual({ column: 'c', value: 'c', where: 'row 3' });
-    const rowError = caught(() => transformRow(strict, { x: 1, y: 2, c: 'd' }));
+    const rowError = thrownBy(() => transformRow(strict, { x: 1, y: 2, c: 'd' }));
     expect(rowError.details).toEqual({ column: 'c', value: 'd', where: 'row 0' });
   });
 
@@ -545,7 +535,7 @@ describe('categorical steps, exact', () => {
       Array.from(transformRows(pipeline, [{ k: 1 }, { k: '02' }, { k: 2 }, { k: '2.00' }, { k: '1e0' }])),
     ).toEqual([0, 1, 0, 1, 0, 0, 0, 0, 1, 1, 0, 0, 0, 1, 0]);
     // "2" is exact for k=2, "2.00" numerically equal to "02" (first spelling of 2 in sorted order).
-    const error = caught(() => transformRow(pipeline, { k: '0x1' }));
+    const error = thrownBy(() => transformRow(pipeline, { k: '0x1' }));
     expect(error.details).toEqual({ column: 'k', value: '0x1', where: 'row 0' });
   });
 });
@@ -596,10 +586,10 @@ describe('the target', () => {
       ...pipeline,
       target: { name: 'k', task: 'classification' as const, classes: ['2', '9'] },
     };
-    const error = caught(() => transformTarget(narrowed, ds.table, [1, 3]));
+    const error = thrownBy(() => transformTarget(narrowed, ds.table, [1, 3]));
     expect(error.code).toBe('DATA_QUALITY');
     expect(error.details).toEqual({ row: 3, column: 'k' });
-    const inverse = caught(() => inverseTransformTarget(pipeline, [1]));
+    const inverse = thrownBy(() => inverseTransformTarget(pipeline, [1]));
     expect(inverse.code).toBe('INVALID_ARGUMENT');
     expect(inverse.details).toEqual({ task: 'classification' });
   });
@@ -608,15 +598,15 @@ describe('the target', () => {
     const ds = await ingestDataset('a,b\n1,2\n3,4\n', { target: null });
     const pipeline = fitPipeline(ds.table, ds.schema);
     expect(pipeline.target).toBeNull();
-    expect(caught(() => transformTarget(pipeline, ds.table)).code).toBe('TARGET_NOT_FOUND');
-    expect(caught(() => inverseTransformTarget(pipeline, [1])).details).toEqual({ task: null });
+    expect(thrownBy(() => transformTarget(pipeline, ds.table)).code).toBe('TARGET_NOT_FOUND');
+    expect(thrownBy(() => inverseTransformTarget(pipeline, [1])).details).toEqual({ task: null });
   });
 });
 
 describe('errors name the step, column and row', () => {
   test('an invalid step names its position', async () => {
     const ds = await load();
-    const error = caught(() => fitPipeline(ds.table, ds.schema, [...catSteps, { step: 'scale' } as never]));
+    const error = thrownBy(() => fitPipeline(ds.table, ds.schema, [...catSteps, { step: 'scale' } as never]));
     expect(error.code).toBe('INVALID_ARGUMENT');
     expect(error.details).toEqual({ step: 1 });
     expect(error.message).toContain('step 2');
@@ -624,14 +614,14 @@ describe('errors name the step, column and row', () => {
 
   test('a step naming a column that is not a feature names it', async () => {
     const ds = await load();
-    const error = caught(() => fitPipeline(ds.table, ds.schema, [{ step: 'standardize', columns: ['t'] }]));
+    const error = thrownBy(() => fitPipeline(ds.table, ds.schema, [{ step: 'standardize', columns: ['t'] }]));
     expect(error.code).toBe('INVALID_ARGUMENT');
     expect(error.details).toEqual({ step: 'standardize', column: 't', features: ['x', 'y', 'c'] });
   });
 
   test('missing training values without an imputer', async () => {
     const ds = await load();
-    const error = caught(() => fitPipeline(ds.table, ds.schema, [{ step: 'standardize', columns: ['x'] }]));
+    const error = thrownBy(() => fitPipeline(ds.table, ds.schema, [{ step: 'standardize', columns: ['x'] }]));
     expect(error.code).toBe('INVALID_ARGUMENT');
     expect(error.details).toEqual({ column: 'x' });
     // Fitted on rows without blanks, the blanks of other rows fail at transform time, naming the row.
@@ -643,10 +633,10 @@ describe('errors name the step, column and row', () => {
         rows: [0, 1],
       },
     );
-    const table = caught(() => transformTable(pipeline, ds.table, [0, 1, 6]));
+    const table = thrownBy(() => transformTable(pipeline, ds.table, [0, 1, 6]));
     expect(table.code).toBe('DATA_QUALITY');
     expect(table.details).toEqual({ column: 'x', row: 6 });
-    const row = caught(() => transformRows(pipeline, [RAW[0] as never, RAW[2] as never]));
+    const row = thrownBy(() => transformRows(pipeline, [RAW[0] as never, RAW[2] as never]));
     expect(row.details).toEqual({ column: 'x', row: 1 });
     // Without any numeric step too, and with minmax last.
     for (const steps of [
@@ -654,14 +644,14 @@ describe('errors name the step, column and row', () => {
       [...catSteps, { step: 'minmax', columns: ['x'] }],
     ] as PipelineStep[][]) {
       const p = fitPipeline(ds.table, ds.schema, steps, { rows: [0, 1] });
-      expect(caught(() => transformTable(p, ds.table, [2])).details).toEqual({ column: 'x', row: 2 });
-      expect(caught(() => transformTable(p, ds.table)).details).toEqual({ column: 'x', row: 2 });
+      expect(thrownBy(() => transformTable(p, ds.table, [2])).details).toEqual({ column: 'x', row: 2 });
+      expect(thrownBy(() => transformTable(p, ds.table)).details).toEqual({ column: 'x', row: 2 });
     }
   });
 
   test('a column with no training values cannot compute a statistic', async () => {
     const ds = await load();
-    const error = caught(() =>
+    const error = thrownBy(() =>
       fitPipeline(ds.table, ds.schema, [{ step: 'impute', strategy: 'mean', columns: ['x'] }, ...catSteps], {
         rows: [2, 6],
       }),
@@ -687,16 +677,16 @@ describe('errors name the step, column and row', () => {
 
   test('encoders on numbers and numeric steps on categories are refused when named', async () => {
     const ds = await load();
-    const onNumber = caught(() =>
+    const onNumber = thrownBy(() =>
       fitPipeline(ds.table, ds.schema, [fillX, { step: 'onehot', columns: ['y'] }]),
     );
     expect(onNumber.code).toBe('INVALID_ARGUMENT');
     expect(onNumber.details).toEqual({ step: 'onehot', column: 'y', type: 'numeric' });
-    const onCategory = caught(() =>
+    const onCategory = thrownBy(() =>
       fitPipeline(ds.table, ds.schema, [fillX, { step: 'minmax', columns: ['c'] }]),
     );
     expect(onCategory.details).toEqual({ step: 'minmax', column: 'c' });
-    const twoEncoders = caught(() =>
+    const twoEncoders = thrownBy(() =>
       fitPipeline(ds.table, ds.schema, [
         fillX,
         ...catSteps,
@@ -705,11 +695,11 @@ describe('errors name the step, column and row', () => {
       ]),
     );
     expect(twoEncoders.details).toEqual({ column: 'c' });
-    const meanOfCategories = caught(() =>
+    const meanOfCategories = thrownBy(() =>
       fitPipeline(ds.table, ds.schema, [fillX, { step: 'impute', strategy: 'median', columns: ['c'] }]),
     );
     expect(meanOfCategories.details).toEqual({ column: 'c', strategy: 'median' });
-    const noValue = caught(() =>
+    const noValue = thrownBy(() =>
       fitPipeline(ds.table, ds.schema, [fillX, { step: 'impute', strategy: 'constant', columns: ['c'] }]),
     );
     expect(noValue.details).toEqual({ column: 'c' });
@@ -747,20 +737,20 @@ describe('errors name the step, column and row', () => {
       missingValues: ['-'],
     });
     expect(pipeline.missingValues).toEqual(['-']);
-    const absent = caught(() => transformRows(pipeline, [RAW[0] as never, { x: 1, c: 'a' }]));
+    const absent = thrownBy(() => transformRows(pipeline, [RAW[0] as never, { x: 1, c: 'a' }]));
     expect(absent.code).toBe('SCHEMA_MISMATCH');
     expect(absent.details).toEqual({ row: 1, column: 'y' });
-    const bad = caught(() => transformRow(pipeline, { x: 'abc', y: 1, c: 'a' }));
+    const bad = thrownBy(() => transformRow(pipeline, { x: 'abc', y: 1, c: 'a' }));
     expect(bad.code).toBe('DATA_QUALITY');
     expect(bad.details).toMatchObject({ row: 0, column: 'x', value: 'abc' });
     // "-" is missing (imputed with 3.5), "NA" is not in this pipeline's list: not a number.
     expect(transformRow(pipeline, { x: '-', y: 1, c: '-' })[0]).toBe(3.5);
-    expect(caught(() => transformRow(pipeline, { x: 'NA', y: 1, c: 'a' })).details).toMatchObject({
+    expect(thrownBy(() => transformRow(pipeline, { x: 'NA', y: 1, c: 'a' })).details).toMatchObject({
       column: 'x',
     });
     // The caller's list wins over the stored one.
     expect(transformRow(pipeline, { x: 'NA', y: 1, c: 'a' }, { missingValues: ['NA'] })[0]).toBe(3.5);
-    const categoryObject = caught(() => transformRow(pipeline, { x: 1, y: 1, c: { no: 1 } }));
+    const categoryObject = thrownBy(() => transformRow(pipeline, { x: 1, y: 1, c: { no: 1 } }));
     expect(categoryObject.code).toBe('DATA_QUALITY');
     expect(categoryObject.details).toMatchObject({ row: 0, column: 'c' });
   });

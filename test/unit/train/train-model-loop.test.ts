@@ -69,9 +69,10 @@ function sameRows(count: number): TrainSplit {
   return { x: new Float32Array(count).fill(1), y: new Float32Array(count).fill(3), count };
 }
 
-function regressionSpec(extra: Partial<ModelSpecInput> = {}) {
+/** A linear model trained with plain SGD: `extra` changes any field. */
+function specFor(task: 'regression' | 'classification', extra: Partial<ModelSpecInput>) {
   return parseModelSpec({
-    task: 'regression',
+    task,
     architecture: { type: 'linear' },
     optimizer: 'sgd',
     learningRate: 0.05,
@@ -82,17 +83,17 @@ function regressionSpec(extra: Partial<ModelSpecInput> = {}) {
   } as ModelSpecInput);
 }
 
+function regressionSpec(extra: Partial<ModelSpecInput> = {}) {
+  return specFor('regression', extra);
+}
+
 function classifierSpec(extra: Partial<ModelSpecInput> = {}) {
-  return parseModelSpec({
-    task: 'classification',
-    architecture: { type: 'linear' },
-    optimizer: 'sgd',
-    learningRate: 0.05,
-    epochs: 2,
-    batchSize: 3,
-    seed: 7,
-    ...extra,
-  } as ModelSpecInput);
+  return specFor('classification', extra);
+}
+
+/** The model `spec` builds for `featureCount` features; `classCount` 0 is a regression. */
+function modelFor(spec: ReturnType<typeof regressionSpec>, featureCount = 2, classCount = 0) {
+  return buildModel(spec, { featureCount, classCount });
 }
 
 async function predictions(model: tf.LayersModel, split: TrainSplit): Promise<Float32Array> {
@@ -114,7 +115,7 @@ async function weightsWithoutStopping(
   epochs: number,
   train: TrainSplit,
 ): Promise<number[]> {
-  const fresh = buildModel(spec, { featureCount: 2, classCount: 0 });
+  const fresh = modelFor(spec);
   const { earlyStopping: _, ...plain } = spec;
   await trainModel({ model: fresh, spec: { ...plain, epochs }, train });
   const weights = await weightsOf(fresh);
@@ -159,7 +160,7 @@ describe('what one epoch computes', () => {
   test('regression: epoch loss, MAE, validation loss over two validation chunks, progress of the first batch', async () => {
     await noLeak(async () => {
       const spec = regressionSpec({ learningRate: 1e-30, epochs: 2, batchSize: 3 });
-      const model = buildModel(spec, { featureCount: 2, classCount: 0 });
+      const model = modelFor(spec);
       const train = regressionRows(7);
       const validation = regressionRows(1030, 3);
       const onTrain = regressionErrors(await predictions(model, train), train);
@@ -201,7 +202,7 @@ describe('what one epoch computes', () => {
   test('classification: cross-entropy and accuracy, index and one-hot labels give the same history', async () => {
     await noLeak(async () => {
       const spec = classifierSpec({ learningRate: 1e-30, epochs: 1, batchSize: 4 });
-      const model = buildModel(spec, { featureCount: 2, classCount: 3 });
+      const model = modelFor(spec, 2, 3);
       const train = classRows(10);
       const validation = classRows(6, 1);
       const expected = classErrors(await predictions(model, train), train, 3);
@@ -232,7 +233,7 @@ describe('what one epoch computes', () => {
         batchSize: 4,
         classWeights: { 1: 3, 2: 0.5 },
       });
-      const model = buildModel(spec, { featureCount: 2, classCount: 3 });
+      const model = modelFor(spec, 2, 3);
       const train = classRows(9);
       const probs = await predictions(model, train);
       const weighted = classErrors(probs, train, 3, [1, 3, 0.5]);
@@ -256,7 +257,7 @@ describe('what one epoch computes', () => {
         batchSize: 2,
         schedule: { type: 'step', factor: 0.5, everyEpochs: 1 },
       });
-      const model = buildModel(spec, { featureCount: 1, classCount: 0 });
+      const model = modelFor(spec, 1);
       const train = sameRows(5);
       const e0 = ((await predictions(model, train))[0] ?? 0) - 3;
       const errors = Array.from(
@@ -313,7 +314,7 @@ describe('what one epoch computes', () => {
         batchSize: 4,
         schedule: { type: 'step', factor: 0.5, everyEpochs: 1 },
       });
-      const model = buildModel(spec, { featureCount: 2, classCount: 0 });
+      const model = modelFor(spec);
       const progress: TrainProgress[] = [];
       const result = await trainModel({
         model,
@@ -343,7 +344,7 @@ describe('progress reports', () => {
   test('a long interval leaves the first batch and every epoch end; samples, ETA and rate agree', async () => {
     await noLeak(async () => {
       const spec = regressionSpec({ epochs: 3, batchSize: 2 });
-      const model = buildModel(spec, { featureCount: 2, classCount: 0 });
+      const model = modelFor(spec);
       const progress: TrainProgress[] = [];
       const result = await trainModel({
         model,
@@ -374,7 +375,7 @@ describe('progress reports', () => {
   test('the default interval (100 ms) still reports the first batch before the first epoch ends', async () => {
     await noLeak(async () => {
       const spec = regressionSpec({ epochs: 1, batchSize: 2 });
-      const model = buildModel(spec, { featureCount: 2, classCount: 0 });
+      const model = modelFor(spec);
       const progress: TrainProgress[] = [];
       await trainModel({ model, spec, train: regressionRows(6), onProgress: (p) => progress.push(p) });
       expect(progress[0]).toMatchObject({ epoch: 0, batch: 0 });
@@ -386,7 +387,7 @@ describe('progress reports', () => {
   test('a negative interval counts as 0: every batch is reported', async () => {
     await noLeak(async () => {
       const spec = regressionSpec({ epochs: 1, batchSize: 1 });
-      const model = buildModel(spec, { featureCount: 2, classCount: 0 });
+      const model = modelFor(spec);
       const batches: number[] = [];
       await trainModel({
         model,
@@ -403,7 +404,7 @@ describe('progress reports', () => {
   test('onEpochEnd gets each history record before that epoch’s last progress report', async () => {
     await noLeak(async () => {
       const spec = regressionSpec({ epochs: 2, batchSize: 4 });
-      const model = buildModel(spec, { featureCount: 2, classCount: 0 });
+      const model = modelFor(spec);
       const calls: string[] = [];
       const records: EpochRecord[] = [];
       const result = await trainModel({
@@ -426,7 +427,7 @@ describe('progress reports', () => {
   test('timings: setup plus the loop make the total; validation time only with a validation split', async () => {
     await noLeak(async () => {
       const spec = regressionSpec({ epochs: 2, batchSize: 4 });
-      const model = buildModel(spec, { featureCount: 2, classCount: 0 });
+      const model = modelFor(spec);
       const without = await trainModel({ model, spec, train: regressionRows(8) });
       expect(without.timings.validationMs).toBe(0);
       expect(without.timings.totalMs).toBeCloseTo(without.timings.setupMs + without.timings.trainMs, 6);
@@ -454,7 +455,7 @@ describe('callbacks that throw', () => {
   test('the first error thrown by onProgress ends training with that error', async () => {
     await noLeak(async () => {
       const spec = regressionSpec({ epochs: 3, batchSize: 1 });
-      const model = buildModel(spec, { featureCount: 2, classCount: 0 });
+      const model = modelFor(spec);
       const thrown: Error[] = [];
       const epochs: number[] = [];
       const error = await rejection(
@@ -481,7 +482,7 @@ describe('callbacks that throw', () => {
   test('an error thrown by onEpochEnd ends training after that epoch’s report', async () => {
     await noLeak(async () => {
       const spec = regressionSpec({ epochs: 3, batchSize: 2 });
-      const model = buildModel(spec, { featureCount: 2, classCount: 0 });
+      const model = modelFor(spec);
       const boom = new Error('epoch hook failed');
       const reports: Array<[number, number]> = [];
       const error = await rejection(
@@ -511,7 +512,7 @@ describe('cancel', () => {
   test('an already-aborted signal: CANCELLED before anything, with the reason', async () => {
     await noLeak(async () => {
       const spec = regressionSpec();
-      const model = buildModel(spec, { featureCount: 2, classCount: 0 });
+      const model = modelFor(spec);
       const before = await weightsOf(model);
       const controller = new AbortController();
       controller.abort('closed the tab');
@@ -534,7 +535,7 @@ describe('cancel', () => {
   test('an abort from a progress report stops before the next batch', async () => {
     await noLeak(async () => {
       const spec = regressionSpec({ epochs: 2, batchSize: 1 });
-      const model = buildModel(spec, { featureCount: 2, classCount: 0 });
+      const model = modelFor(spec);
       const controller = new AbortController();
       const seen: Array<[number, number]> = [];
       const error = await rejection(
@@ -564,7 +565,7 @@ describe('cancel', () => {
   test('an abort after the last batch of an epoch skips its record and keeps the steps taken', async () => {
     await noLeak(async () => {
       const spec = regressionSpec({ epochs: 3, batchSize: 1 });
-      const model = buildModel(spec, { featureCount: 2, classCount: 0 });
+      const model = modelFor(spec);
       const controller = new AbortController();
       const epochs: number[] = [];
       const error = await rejection(
@@ -584,7 +585,7 @@ describe('cancel', () => {
       expect(error.details).toMatchObject({ epoch: 1, batch: 3, batchesRun: 8 });
       expect(epochs).toEqual([0]);
       // Eight steps were taken: the weights of a plain two-epoch run.
-      const reference = buildModel(spec, { featureCount: 2, classCount: 0 });
+      const reference = modelFor(spec);
       await trainModel({ model: reference, spec: { ...spec, epochs: 2 }, train: regressionRows(4) });
       expect(await weightsOf(model)).toEqual(await weightsOf(reference));
       reference.dispose();
@@ -595,7 +596,7 @@ describe('cancel', () => {
   test('an abort from onEpochEnd is seen right after that epoch, before the next one starts', async () => {
     await noLeak(async () => {
       const spec = regressionSpec({ epochs: 4, batchSize: 2 });
-      const model = buildModel(spec, { featureCount: 2, classCount: 0 });
+      const model = modelFor(spec);
       const controller = new AbortController();
       const reports: Array<[number, number]> = [];
       const error = await rejection(
@@ -625,7 +626,7 @@ describe('cancel', () => {
   test('an abort during validation stops before the next validation chunk and skips the epoch record', async () => {
     await noLeak(async () => {
       const spec = regressionSpec({ epochs: 2, batchSize: 4 });
-      const model = buildModel(spec, { featureCount: 2, classCount: 0 });
+      const model = modelFor(spec);
       const controller = new AbortController();
       const apply = model.apply.bind(model);
       vi.spyOn(model, 'apply').mockImplementation((inputs, kwargs) => {
@@ -657,7 +658,7 @@ describe('divergence', () => {
     await noLeak(async () => {
       const lr = 1e10;
       const spec = regressionSpec({ learningRate: lr, epochs: 2, batchSize: 1 });
-      const model = buildModel(spec, { featureCount: 1, classCount: 0 });
+      const model = modelFor(spec, 1);
       const train = sameRows(6);
       const e0 = ((await predictions(model, train))[0] ?? 0) - 3;
       const error = await rejection(trainModel({ model, spec, train, progressIntervalMs: 0 }));
@@ -675,7 +676,7 @@ describe('divergence', () => {
   test('caught at the epoch end when no mid-epoch readback ran: the initial weights come back', async () => {
     await noLeak(async () => {
       const spec = regressionSpec({ learningRate: 1e10, epochs: 2, batchSize: 1 });
-      const model = buildModel(spec, { featureCount: 1, classCount: 0 });
+      const model = modelFor(spec, 1);
       const initial = await weightsOf(model);
       const epochs: number[] = [];
       const error = await rejection(
@@ -698,7 +699,7 @@ describe('divergence', () => {
   test('a validation loss that overflows is TRAINING_DIVERGED too', async () => {
     await noLeak(async () => {
       const spec = regressionSpec({ learningRate: 1e-30, epochs: 2, batchSize: 2 });
-      const model = buildModel(spec, { featureCount: 1, classCount: 0 });
+      const model = modelFor(spec, 1);
       const validation = { x: new Float32Array([1e30, 1]), y: new Float32Array([0, 0]), count: 2 };
       const epochs: number[] = [];
       const error = await rejection(
@@ -720,7 +721,7 @@ describe('early stopping and the best epoch', () => {
         batchSize: 2,
         earlyStopping: { monitor: 'loss', patience: 2, minDelta: 100, restoreBestWeights: true },
       });
-      const model = buildModel(spec, { featureCount: 2, classCount: 0 });
+      const model = modelFor(spec);
       const train = regressionRows(6);
       const result = await trainModel({ model, spec, train });
       expect(result.history.map((h) => h.epoch)).toEqual([0, 1, 2]);
@@ -739,7 +740,7 @@ describe('early stopping and the best epoch', () => {
         batchSize: 2,
         earlyStopping: { monitor: 'loss', patience: 1, minDelta: 100, restoreBestWeights: false },
       });
-      const model = buildModel(spec, { featureCount: 2, classCount: 0 });
+      const model = modelFor(spec);
       const train = regressionRows(6);
       const result = await trainModel({ model, spec, train });
       expect(result.history).toHaveLength(2);
@@ -757,7 +758,7 @@ describe('early stopping and the best epoch', () => {
         batchSize: 2,
         earlyStopping: { monitor: 'loss', patience: 2, minDelta: 100, restoreBestWeights: true },
       });
-      const model = buildModel(spec, { featureCount: 2, classCount: 0 });
+      const model = modelFor(spec);
       const result = await trainModel({ model, spec, train: regressionRows(6) });
       expect(result.history).toHaveLength(3);
       expect(result.stoppedEarly).toBe(false);
@@ -774,7 +775,7 @@ describe('early stopping and the best epoch', () => {
         batchSize: 2,
         earlyStopping: { monitor: 'loss', patience: 1, restoreBestWeights: true },
       });
-      const model = buildModel(spec, { featureCount: 2, classCount: 0 });
+      const model = modelFor(spec);
       const result = await trainModel({ model, spec, train: regressionRows(6) });
       expect(result.history).toHaveLength(3);
       expect(result.bestEpoch).toBe(2);
@@ -791,7 +792,7 @@ describe('early stopping and the best epoch', () => {
       const spec = regressionSpec({ epochs: 3, batchSize: 2, learningRate: 0.1 });
       const train = regressionRows(8);
       const flipped = { ...regressionRows(8), y: train.y.map((v) => -v) };
-      const a = buildModel(spec, { featureCount: 2, classCount: 0 });
+      const a = modelFor(spec);
       const withValidation = await trainModel({ model: a, spec, train, validation: flipped });
       const losses = withValidation.history.map((h) => h.loss);
       const valLosses = withValidation.history.map((h) => h.valLoss ?? 0);
@@ -801,7 +802,7 @@ describe('early stopping and the best epoch', () => {
       expect(withValidation.bestEpoch).not.toBe(2);
       expect(withValidation.stoppedEarly).toBe(false);
       expect(withValidation.restoredBestWeights).toBe(false);
-      const b = buildModel(spec, { featureCount: 2, classCount: 0 });
+      const b = modelFor(spec);
       const without = await trainModel({ model: b, spec, train });
       expect(without.bestEpoch).toBe(2);
       expect(without.history.every((h) => h.valLoss === null && h.valMetrics === null)).toBe(true);
@@ -818,7 +819,7 @@ describe('a stopped clock', () => {
     await noLeak(async () => {
       vi.spyOn(performance, 'now').mockReturnValue(1000);
       const spec = regressionSpec({ epochs: 2, batchSize: 2 });
-      const model = buildModel(spec, { featureCount: 2, classCount: 0 });
+      const model = modelFor(spec);
       const progress: TrainProgress[] = [];
       const result = await trainModel({
         model,
@@ -854,7 +855,7 @@ describe('a stopped clock', () => {
     await noLeak(async () => {
       vi.spyOn(performance, 'now').mockReturnValue(1000);
       const spec = regressionSpec({ epochs: 2, batchSize: 1 });
-      const model = buildModel(spec, { featureCount: 2, classCount: 0 });
+      const model = modelFor(spec);
       const progress: Array<[number, number]> = [];
       await trainModel({
         model,
@@ -880,7 +881,7 @@ describe('more ways to fail', () => {
   test('weights that overflow while the loss stays finite are TRAINING_DIVERGED with loss NaN', async () => {
     await noLeak(async () => {
       const spec = regressionSpec({ loss: 'meanAbsoluteError', learningRate: 2e38, epochs: 3, batchSize: 1 });
-      const model = buildModel(spec, { featureCount: 1, classCount: 0 });
+      const model = modelFor(spec, 1);
       const train = { x: new Float32Array([0]), y: new Float32Array([-3e38]), count: 1 };
       const epochs: number[] = [];
       const error = await rejection(
@@ -905,7 +906,7 @@ describe('more ways to fail', () => {
   test('a failed loss readback ends training with its error, leaking nothing', async () => {
     await noLeak(async () => {
       const spec = regressionSpec({ epochs: 2, batchSize: 1 });
-      const model = buildModel(spec, { featureCount: 2, classCount: 0 });
+      const model = modelFor(spec);
       const lost = new Error('device lost');
       const data = tf.Tensor.prototype.data;
       let failed = false;
@@ -941,7 +942,7 @@ describe('scheduling', () => {
       let now = 0;
       vi.spyOn(performance, 'now').mockImplementation(() => now);
       const spec = regressionSpec({ epochs: 2, batchSize: 2 });
-      const model = buildModel(spec, { featureCount: 2, classCount: 0 });
+      const model = modelFor(spec);
       const progress: Array<[number, number]> = [];
       await trainModel({
         model,
@@ -982,7 +983,7 @@ describe('scheduling', () => {
       }
       vi.stubGlobal('MessageChannel', CountingChannel);
       const spec = regressionSpec({ epochs: 1, batchSize: 1 });
-      const model = buildModel(spec, { featureCount: 2, classCount: 0 });
+      const model = modelFor(spec);
       // The report of batch 0 arrives at the top of batch 1 and moves the clock by 8 ms: batch 1 ends
       // exactly 8 ms after the loop started and yields; batch 0 (0 ms) does not.
       await trainModel({
@@ -1014,7 +1015,7 @@ describe('scheduling', () => {
         return new Promise((resolve) => setTimeout(() => resolve(values), 1)) as never;
       });
       const spec = regressionSpec({ epochs: 2, batchSize: 1 });
-      const model = buildModel(spec, { featureCount: 2, classCount: 0 });
+      const model = modelFor(spec);
       const progress: Array<[number, number]> = [];
       await trainModel({
         model,
@@ -1054,7 +1055,7 @@ describe('scheduling', () => {
   test('a validation split of exactly one chunk (1024 rows) is evaluated once', async () => {
     await noLeak(async () => {
       const spec = regressionSpec({ learningRate: 1e-30, epochs: 1, batchSize: 4 });
-      const model = buildModel(spec, { featureCount: 2, classCount: 0 });
+      const model = modelFor(spec);
       const validation = regressionRows(1024, 5);
       const expected = regressionErrors(await predictions(model, validation), validation);
       const result = await trainModel({ model, spec, train: regressionRows(4), validation });
@@ -1069,7 +1070,7 @@ describe('scheduling', () => {
       const spec = regressionSpec({
         earlyStopping: { monitor: 'loss', patience: 1, restoreBestWeights: true },
       });
-      const model = buildModel(spec, { featureCount: 2, classCount: 0 });
+      const model = modelFor(spec);
       const before = await weightsOf(model);
       const result = await trainModel({ model, spec: { ...spec, epochs: 0 }, train: regressionRows(4) });
       expect(result).toMatchObject({
@@ -1087,9 +1088,9 @@ describe('scheduling', () => {
   test('class weights on a regression spec are ignored', async () => {
     await noLeak(async () => {
       const spec = regressionSpec();
-      const a = buildModel(spec, { featureCount: 2, classCount: 0 });
+      const a = modelFor(spec);
       const plain = await trainModel({ model: a, spec, train: regressionRows(6) });
-      const b = buildModel(spec, { featureCount: 2, classCount: 0 });
+      const b = modelFor(spec);
       const weighted = await trainModel({
         model: b,
         spec: { ...spec, classWeights: 'balanced' },
@@ -1113,7 +1114,7 @@ describe('determinism', () => {
           batchSize: 4,
           seed,
         });
-        const model = buildModel({ ...spec, seed: 1 }, { featureCount: 2, classCount: 3 });
+        const model = modelFor({ ...spec, seed: 1 }, 2, 3);
         await trainModel({ model, spec, train: classRows(12) });
         const weights = await weightsOf(model);
         model.dispose();
@@ -1126,7 +1127,7 @@ describe('determinism', () => {
         epochs: 1,
         batchSize: 4,
       });
-      const model = buildModel(spec, { featureCount: 2, classCount: 3 });
+      const model = modelFor(spec, 2, 3);
       await trainModel({ model, spec, train: classRows(12) });
       const stream = createPrng(7, 'dropout');
       stream.nextUint32();
@@ -1213,14 +1214,14 @@ describe('set-up checks', () => {
 
   test('a classification spec needs at least two outputs; two are enough', async () => {
     await noLeak(async () => {
-      const regression = buildModel(regressionSpec(), { featureCount: 2, classCount: 0 });
+      const regression = modelFor(regressionSpec());
       const error = await rejection(
         trainModel({ model: regression, spec: classifierSpec(), train: classRows(6) }),
       );
       expect(isEdgeflowError(error, 'INVALID_ARGUMENT')).toBe(true);
       expect(error.details).toEqual({ outputs: 1 });
       expect(error.message).toContain('this one has 1.');
-      const binary = buildModel(classifierSpec(), { featureCount: 2, classCount: 2 });
+      const binary = modelFor(classifierSpec(), 2, 2);
       const rows = { ...classRows(6), y: new Float32Array([0, 1, 0, 1, 1, 0]) };
       const result = await trainModel({ model: binary, spec: classifierSpec(), train: rows });
       expect(result.history).toHaveLength(2);
@@ -1236,7 +1237,7 @@ describe('set-up checks', () => {
   ])('count %s is INVALID_ARGUMENT', async (count, message) => {
     await noLeak(async () => {
       const spec = regressionSpec();
-      const model = buildModel(spec, { featureCount: 1, classCount: 0 });
+      const model = modelFor(spec, 1);
       const error = await rejection(trainModel({ model, spec, train: { ...sameRows(3), count } }));
       expect(isEdgeflowError(error, 'INVALID_ARGUMENT')).toBe(true);
       expect(error.message).toBe(message);
@@ -1248,7 +1249,7 @@ describe('set-up checks', () => {
   test('one row is enough, for training and for validation', async () => {
     await noLeak(async () => {
       const spec = regressionSpec();
-      const model = buildModel(spec, { featureCount: 1, classCount: 0 });
+      const model = modelFor(spec, 1);
       const result = await trainModel({ model, spec, train: sameRows(1), validation: sameRows(1) });
       expect(result.history).toHaveLength(2);
       model.dispose();
@@ -1258,7 +1259,7 @@ describe('set-up checks', () => {
   test('x that is not a Float32Array, or a non-finite x, names the split, row and feature', async () => {
     await noLeak(async () => {
       const spec = regressionSpec();
-      const model = buildModel(spec, { featureCount: 2, classCount: 0 });
+      const model = modelFor(spec);
       const good = regressionRows(4);
       const float64 = await rejection(
         trainModel({
@@ -1332,7 +1333,7 @@ describe('set-up checks', () => {
   test('a val_* monitor without a validation split is INVALID_ARGUMENT naming the fix', async () => {
     await noLeak(async () => {
       const spec = classifierSpec({ earlyStopping: { monitor: 'val_accuracy' } });
-      const model = buildModel(spec, { featureCount: 2, classCount: 3 });
+      const model = modelFor(spec, 2, 3);
       const error = await rejection(trainModel({ model, spec, train: classRows(6) }));
       expect(isEdgeflowError(error, 'INVALID_ARGUMENT')).toBe(true);
       expect(error.details).toEqual({ monitor: 'val_accuracy' });
@@ -1348,7 +1349,7 @@ describe('set-up checks', () => {
   test('class weights naming no class are SPEC_INVALID before any tensor is made', async () => {
     await noLeak(async () => {
       const spec = classifierSpec({ classWeights: { Emperor: 2 } });
-      const model = buildModel(spec, { featureCount: 2, classCount: 3 });
+      const model = modelFor(spec, 2, 3);
       const error = await rejection(
         trainModel({ model, spec, train: classRows(6), classLabels: ['Adelie', 'Chinstrap', 'Gentoo'] }),
       );
@@ -1381,7 +1382,7 @@ describe('backends', () => {
 
   test('a backend of BACKEND_ORDER that lacks a kernel the job needs is BACKEND_UNAVAILABLE', async () => {
     const spec = regressionSpec();
-    const model = buildModel(spec, { featureCount: 1, classCount: 0 });
+    const model = modelFor(spec, 1);
     const release = registerCopyOfCpu('wasm', ['Sigmoid', 'Log']);
     try {
       await tf.setBackend('wasm');
@@ -1400,7 +1401,7 @@ describe('backends', () => {
 
   test('a backend outside BACKEND_ORDER (e.g. tfjs-node) is not checked, and named in the result', async () => {
     const spec = regressionSpec();
-    const model = buildModel(spec, { featureCount: 1, classCount: 0 });
+    const model = modelFor(spec, 1);
     const release = registerCopyOfCpu('custom-cpu', ['Sigmoid']);
     try {
       await tf.setBackend('custom-cpu');
